@@ -1,0 +1,164 @@
+"""Reads from the registry: the directory, economies, vocabularies, a user's roles."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from d4sme.core.pagination import KeysetPage, keyset_paginate
+
+from . import content
+from .models import (
+    ApiToken,
+    Economy,
+    Membership,
+    Organisation,
+    Region,
+    Role,
+    Term,
+    User,
+    Vocabulary,
+)
+
+DIRECTORY_PAGE_SIZE = 25
+DIRECTORY_ORDER = ("legal_name", "id")
+# The directory shows what an organisation says about itself publicly, never who its people are.
+DIRECTORY_FIELDS = (
+    "id",
+    "kind",
+    "legal_name",
+    "short_name",
+    "economy_id",
+    "isic_section",
+    "isic_division",
+    "size_class",
+    "founded_year",
+    "women_led",
+    "youth_led",
+    "rural",
+    "is_synthetic",
+    "economy__name",
+)
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    economy: str | None = None
+    sector: str | None = None
+    size_class: str | None = None
+    kind: str | None = None
+    q: str | None = None
+
+
+def organisation_queryset(*, filters: DirectoryFilters) -> QuerySet[Organisation]:
+    """Return organisations matching the directory filters, unordered."""
+    qs = Organisation.objects.all()
+    if filters.economy:
+        qs = qs.filter(economy_id=filters.economy.upper())
+    if filters.sector:
+        qs = qs.filter(isic_section=filters.sector.upper())
+    if filters.size_class:
+        qs = qs.filter(size_class=filters.size_class)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.q:
+        # A name prefix keeps to the index; the search app brings full-text search.
+        qs = qs.filter(legal_name__startswith=filters.q.strip())
+    return qs
+
+
+def organisation_directory(
+    *, filters: DirectoryFilters, cursor: str | None = None, page_size: int = DIRECTORY_PAGE_SIZE
+) -> KeysetPage[Organisation]:
+    """Return one page of the public directory of organisations."""
+    qs = organisation_queryset(filters=filters).select_related("economy").only(*DIRECTORY_FIELDS)
+    return keyset_paginate(qs, order=DIRECTORY_ORDER, cursor=cursor, page_size=page_size)
+
+
+def organisation_get(*, pk: int) -> Organisation:
+    """Return one organisation with its economy, region and parent."""
+    return Organisation.objects.select_related("economy", "region", "parent").get(pk=pk)
+
+
+def organisations_of_user(*, user: User) -> QuerySet[Organisation]:
+    """Return the organisations the user is a member of."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user).distinct().order_by("legal_name")
+
+
+def user_roles(*, user: User) -> set[str]:
+    """Return the roles the user holds in any organisation (administrator for superusers)."""
+    if not user.is_authenticated:
+        return set()
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    if user.is_superuser:
+        roles.add(Role.ADMINISTRATOR)
+    return roles
+
+
+def economy_list() -> QuerySet[Economy]:
+    """Return every economy, by name."""
+    return Economy.objects.order_by("name")
+
+
+def economy_group_members(*, group: str) -> QuerySet[Economy]:
+    """Return the economies of a grouping such as ``apec`` or ``oecd``."""
+    return Economy.objects.filter(groups__code=group).order_by("name")
+
+
+def vocabulary_list() -> QuerySet[Vocabulary]:
+    return Vocabulary.objects.order_by("code")
+
+
+def vocabulary_terms(*, vocabulary: str) -> QuerySet[Term]:
+    """Return the terms of one vocabulary, parents before their children."""
+    return (
+        Term.objects.filter(vocabulary_id=vocabulary).select_related("parent").order_by("position")
+    )
+
+
+def isic_sections() -> list[tuple[str, str]]:
+    """Return [(section letter, title)] of ISIC Rev.4."""
+    return [(code, title) for code, title, _ in content.isic_sections()]
+
+
+def isic_section_exists(code: str) -> bool:
+    return code in content.isic_division_index().values() or code in dict(isic_sections())
+
+
+def isic_section_of_division(division: str) -> str | None:
+    """Return the section letter of an ISIC Rev.4 division, or None if there is no such division."""
+    return content.isic_division_index().get(division)
+
+
+def isic_division_title(division: str) -> str:
+    return content.isic_division_titles().get(division, division)
+
+
+def isic_section_title(section: str) -> str:
+    return dict(isic_sections()).get(section, section)
+
+
+def region_list(*, economy: str) -> QuerySet[Region]:
+    """Return an economy's first-level regions, by name."""
+    return Region.objects.filter(economy_id=economy).order_by("name")
+
+
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user)
+
+
+def api_token_user(*, key_hash: str) -> User | None:
+    """Return the active user who owns the token with this hash, or None."""
+    token = ApiToken.objects.select_related("user").filter(key_hash=key_hash).first()
+    if token is None or not token.user.is_active:
+        return None
+    return token.user
+
+
+def economy_get(*, code: str) -> Economy | None:
+    return Economy.objects.filter(code=code.upper()).first()
+
+
+def region_get(*, code: str) -> Region | None:
+    return Region.objects.filter(code=code).first()
