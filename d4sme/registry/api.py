@@ -1,11 +1,11 @@
 """API of the registry: economies, organisations, vocabularies, and who am I."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from d4sme.core.api import AUTHENTICATED
@@ -33,7 +33,7 @@ class EconomyDetailOut(EconomyOut):
 
 
 class EconomyFilter(FilterSchema):
-    group: str | None = Field(None, q="groups__code", description="apec or oecd")
+    group: Annotated[str | None, FilterLookup(q="groups__code")] = None
 
 
 class OrganisationOut(Schema):
@@ -208,7 +208,7 @@ def organisation_create(request: HttpRequest, payload: OrganisationCreateIn):
     data = payload.dict()
     kind = data.pop("kind")
     organisation = services.organisation_register(user=request.auth, kind=kind, **_resolve(data))
-    return 201, selectors.organisation_get(pk=organisation.pk)
+    return Status(201, selectors.organisation_get(pk=organisation.pk))
 
 
 @router.patch(

@@ -57,6 +57,7 @@ class OrganisationForm(forms.ModelForm):
     isic_division = forms.ChoiceField(
         label=_("Sector (ISIC Rev.4 division)"), required=False, choices=isic_division_choices
     )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Organisation

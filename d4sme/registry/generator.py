@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 import numpy as np
 from django.db import connection, transaction
 
+from d4sme.core.db import sort_key
+
 from . import content
 from .models import Economy, Organisation, OrganisationKind, Region
 
@@ -18,6 +20,7 @@ SIZE_RANGES = {"micro": (1, 10), "small": (10, 50), "medium": (50, 250)}
 COLUMNS = (
     "kind",
     "legal_name",
+    "name_key",
     "short_name",
     "economy_id",
     "region_id",
@@ -104,6 +107,7 @@ def generate_rows(population: Population, count: int, rng: np.random.Generator) 
         yield (
             OrganisationKind.SME.value,
             name,
+            sort_key(name),
             "",
             p.economies[e],
             region,
@@ -135,7 +139,7 @@ def _write_sqlite(rows: Iterator[tuple]) -> None:
     sql = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({placeholders})"
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
-        cursor.executemany(sql, ((*r[:14], adapt(r[14]), adapt(r[15])) for r in rows))
+        cursor.executemany(sql, ((*r[:-2], adapt(r[-2]), adapt(r[-1])) for r in rows))
 
 
 def organisations_generate(

@@ -7,6 +7,7 @@ from django.db.models import Case, Q, Value, When
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from d4sme.core.db import binary_collation, sort_key
 from d4sme.core.models import TimestampedModel
 
 # Upper bounds (exclusive) of the size classes, in persons employed.
@@ -187,6 +188,8 @@ class Organisation(TimestampedModel):
         help_text=_("Stable key of organisations that ship as starting content."),
     )
     legal_name = models.CharField(_("legal name"), max_length=200)
+    # The directory sorts and finds names by this key (case-folded, code-point order).
+    name_key = models.CharField(max_length=200, editable=False, db_collation=binary_collation())
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
     economy = models.ForeignKey(
         Economy,
@@ -244,16 +247,16 @@ class Organisation(TimestampedModel):
     )
 
     class Meta:
-        ordering = ["legal_name", "id"]
+        ordering = ["name_key", "id"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         indexes = [
-            # The directory pages through (legal_name, id); each filter has its own path.
-            models.Index(fields=["legal_name", "id"], name="org_name_idx"),
-            models.Index(fields=["economy", "legal_name", "id"], name="org_economy_name_idx"),
-            models.Index(fields=["isic_section", "legal_name", "id"], name="org_sector_name_idx"),
-            models.Index(fields=["size_class", "legal_name", "id"], name="org_size_name_idx"),
-            models.Index(fields=["kind", "legal_name", "id"], name="org_kind_name_idx"),
+            # The directory pages through (name_key, id); each filter has its own path.
+            models.Index(fields=["name_key", "id"], name="org_name_idx"),
+            models.Index(fields=["economy", "name_key", "id"], name="org_economy_name_idx"),
+            models.Index(fields=["isic_section", "name_key", "id"], name="org_sector_name_idx"),
+            models.Index(fields=["size_class", "name_key", "id"], name="org_size_name_idx"),
+            models.Index(fields=["kind", "name_key", "id"], name="org_kind_name_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -270,6 +273,17 @@ class Organisation(TimestampedModel):
 
     def __str__(self) -> str:
         return self.legal_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = sort_key(self.legal_name)
+        if kwargs.get("update_fields") is not None and "legal_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def size_class_label(self) -> str:
+        """Return the size class in words ("Micro (1-9)"), or "" when employment is unknown."""
+        return SizeClass(self.size_class).label if self.size_class else ""
 
 
 class Role(models.TextChoices):

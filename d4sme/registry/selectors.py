@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from d4sme.core.db import sort_key
 from d4sme.core.pagination import KeysetPage, keyset_paginate
 
 from . import content
@@ -20,7 +21,9 @@ from .models import (
 )
 
 DIRECTORY_PAGE_SIZE = 25
-DIRECTORY_ORDER = ("legal_name", "id")
+DIRECTORY_ORDER = ("name_key", "id")
+# Appended to a prefix, the highest code point bounds the range of names that start with it.
+PREFIX_END = "\U0010ffff"
 # The directory shows what an organisation says about itself publicly, never who its people are.
 DIRECTORY_FIELDS = (
     "id",
@@ -61,8 +64,9 @@ def organisation_queryset(*, filters: DirectoryFilters) -> QuerySet[Organisation
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.q:
-        # A name prefix keeps to the index; the search app brings full-text search.
-        qs = qs.filter(legal_name__startswith=filters.q.strip())
+        # A case-insensitive name prefix is one range of the name index.
+        prefix = sort_key(filters.q)
+        qs = qs.filter(name_key__gte=prefix, name_key__lt=prefix + PREFIX_END)
     return qs
 
 

@@ -1,0 +1,93 @@
+"""Fixtures shared by the whole suite.
+
+The suite runs once on SQLite and once on PostgreSQL (``make test`` sets DATABASE_URL for
+the second run). Starting content is loaded once per session into the test database; tests
+that flush the database (live-server browser tests) reload it through ``content``.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+
+from d4sme.registry.content import content_load
+from d4sme.registry.models import Economy, Organisation, OrganisationKind, Role, User
+from d4sme.registry.services import membership_grant, organisation_register, user_sign_up
+
+PASSWORD = "a-long-test-password-1"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        content_load()
+
+
+@pytest.fixture
+def content(db):
+    """Make sure the starting content is present (it is, unless a flush removed it)."""
+    if not Economy.objects.exists():
+        content_load()
+
+
+@pytest.fixture
+def database_vendor() -> str:
+    return connection.vendor
+
+
+def make_user(email: str, **extra) -> User:
+    return user_sign_up(email=email, password=PASSWORD, first_name=email.split("@")[0], **extra)
+
+
+def make_sme(user: User, name: str, economy: str = "KR", **fields) -> Organisation:
+    return organisation_register(
+        user=user,
+        kind=OrganisationKind.SME,
+        legal_name=name,
+        economy=Economy.objects.get(code=economy),
+        isic_division=fields.pop("isic_division", "10"),
+        employees=fields.pop("employees", 5),
+        **fields,
+    )
+
+
+@dataclass
+class World:
+    """Two SMEs with their members, and one user for each other role the policy names."""
+
+    users: dict[str, User]
+    org_a: Organisation
+    org_b: Organisation
+    agency: Organisation
+
+    def user(self, actor: str) -> User | None:
+        return self.users.get(actor)
+
+
+@pytest.fixture
+def world(content) -> World:
+    sme_a, sme_b = make_user("owner-a@example.org"), make_user("owner-b@example.org")
+    org_a = make_sme(sme_a, "Alpha Bakery")
+    org_b = make_sme(sme_b, "Beta Tools", economy="BR", isic_division="25")
+    agency = Organisation.objects.get(code="kr-kosmo")
+    manager = make_user("manager@example.org")
+    membership_grant(user=manager, organisation=agency, role=Role.PROGRAMME_MANAGER)
+    analyst = make_user("analyst@example.org")
+    membership_grant(
+        user=analyst, organisation=Organisation.objects.get(code="oecd"), role=Role.ANALYST
+    )
+    admin = make_user("admin@example.org")
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    return World(
+        users={
+            "sme_a": sme_a,
+            "sme_b": sme_b,
+            "manager": manager,
+            "analyst": analyst,
+            "admin": admin,
+        },
+        org_a=org_a,
+        org_b=org_b,
+        agency=agency,
+    )

@@ -1,0 +1,237 @@
+"""The generated authorisation test.
+
+Every URL pattern and every API operation must have a declared policy below, saying what
+each kind of user gets; the test enumerates the URL configuration and the OpenAPI document,
+so a new endpoint without a policy fails the suite instead of escaping it.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib import admin
+from django.test import Client, RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from d4sme.api import api
+from d4sme.registry.services import api_token_create
+
+ACTORS = ("anonymous", "sme_a", "sme_b", "manager", "analyst", "admin")
+
+OK, LOGIN, DENIED, NOT_FOUND, NOT_ALLOWED = "ok", "login", "denied", "not-found", "not-allowed"
+EVERYONE = dict.fromkeys(ACTORS, OK)
+SIGNED_IN = {**EVERYONE, "anonymous": LOGIN}
+MEMBERS_OF_A = {**dict.fromkeys(ACTORS, DENIED), "anonymous": LOGIN, "sme_a": OK, "admin": OK}
+STAFF_ONLY = {**dict.fromkeys(ACTORS, LOGIN), "admin": OK}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    url: Callable  # (world) -> path
+    expect: dict[str, str]
+    data: Callable = field(default=lambda world: {})  # (world) -> request body
+
+
+PAGES: dict[str, Endpoint] = {
+    "home": Endpoint("GET", lambda w: reverse("home"), EVERYONE),
+    "sign-up": Endpoint("GET", lambda w: reverse("sign-up"), EVERYONE),
+    "login": Endpoint("GET", lambda w: reverse("login"), EVERYONE),
+    "logout": Endpoint("POST", lambda w: reverse("logout"), EVERYONE),
+    "password_reset": Endpoint("GET", lambda w: reverse("password_reset"), EVERYONE),
+    "password_reset_done": Endpoint("GET", lambda w: reverse("password_reset_done"), EVERYONE),
+    "password_reset_confirm": Endpoint(
+        "GET", lambda w: reverse("password_reset_confirm", args=["MQ", "bad-token"]), EVERYONE
+    ),
+    "password_reset_complete": Endpoint(
+        "GET", lambda w: reverse("password_reset_complete"), EVERYONE
+    ),
+    "set_language": Endpoint(
+        "POST", lambda w: reverse("set_language"), EVERYONE, lambda w: {"language": "ko"}
+    ),
+    "registry:organisation-directory": Endpoint(
+        "GET", lambda w: reverse("registry:organisation-directory"), EVERYONE
+    ),
+    "registry:organisation-detail": Endpoint(
+        "GET", lambda w: reverse("registry:organisation-detail", args=[w.org_a.pk]), EVERYONE
+    ),
+    "registry:region-options": Endpoint(
+        "GET", lambda w: reverse("registry:region-options") + "?economy=KR", EVERYONE
+    ),
+    "registry:organisation-register": Endpoint(
+        "GET", lambda w: reverse("registry:organisation-register"), SIGNED_IN
+    ),
+    "registry:organisation-edit": Endpoint(
+        "GET", lambda w: reverse("registry:organisation-edit", args=[w.org_a.pk]), MEMBERS_OF_A
+    ),
+    "registry:api-tokens": Endpoint("GET", lambda w: reverse("registry:api-tokens"), SIGNED_IN),
+    # Each user may revoke only their own token; sme_a's token is someone else's to the rest.
+    "registry:api-token-revoke": Endpoint(
+        "POST",
+        lambda w: reverse("registry:api-token-revoke", args=[w.token_a.pk]),
+        {**dict.fromkeys(ACTORS, NOT_FOUND), "anonymous": LOGIN, "sme_a": OK},
+    ),
+    "api:openapi-json": Endpoint("GET", lambda w: reverse("api:openapi-json"), EVERYONE),
+    "api:openapi-view": Endpoint("GET", lambda w: reverse("api:openapi-view"), EVERYONE),
+}
+
+API: dict[str, Endpoint] = {
+    "GET /api/v1/economies": Endpoint("GET", lambda w: "/api/v1/economies", EVERYONE),
+    "GET /api/v1/economies/{code}": Endpoint("GET", lambda w: "/api/v1/economies/KR", EVERYONE),
+    "GET /api/v1/organisations": Endpoint("GET", lambda w: "/api/v1/organisations", EVERYONE),
+    "POST /api/v1/organisations": Endpoint(
+        "POST",
+        lambda w: "/api/v1/organisations",
+        {**EVERYONE, "anonymous": LOGIN},
+        lambda w: {
+            "legal_name": "New Firm",
+            "economy": "KR",
+            "isic_division": "62",
+            "employees": 3,
+        },
+    ),
+    "GET /api/v1/organisations/{pk}": Endpoint(
+        "GET", lambda w: f"/api/v1/organisations/{w.org_a.pk}", EVERYONE
+    ),
+    "PATCH /api/v1/organisations/{pk}": Endpoint(
+        "PATCH",
+        lambda w: f"/api/v1/organisations/{w.org_a.pk}",
+        {**MEMBERS_OF_A},
+        lambda w: {"employees": 12},
+    ),
+    "GET /api/v1/vocabularies": Endpoint("GET", lambda w: "/api/v1/vocabularies", EVERYONE),
+    "GET /api/v1/vocabularies/{code}": Endpoint(
+        "GET", lambda w: "/api/v1/vocabularies/barriers", EVERYONE
+    ),
+    "GET /api/v1/me": Endpoint("GET", lambda w: "/api/v1/me", {**EVERYONE, "anonymous": LOGIN}),
+}
+
+# Every URL of the admin site: staff only. The test visits the index and, for each
+# registered model, its list, add and change pages.
+ADMIN_NAMESPACE = "admin"
+
+
+def url_patterns(resolver: URLResolver | None = None, namespace: str = "") -> list[tuple[str, str]]:
+    """Return (namespace, name or route) of every URL pattern in the configuration."""
+    found = []
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace]))
+            found.extend(url_patterns(pattern, inner))
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            found.append((namespace, name or str(pattern.pattern)))
+    return found
+
+
+def api_operations() -> list[str]:
+    """Return 'METHOD /path' of every operation in the OpenAPI document."""
+    schema = api.get_openapi_schema()
+    return sorted(
+        f"{method.upper()} {path}" for path, ops in schema["paths"].items() for method in ops
+    )
+
+
+def test_every_endpoint_has_a_declared_policy():
+    missing, api_patterns = [], 0
+    for namespace, name in url_patterns():
+        if namespace == ADMIN_NAMESPACE:
+            continue
+        if namespace == "api" and name not in PAGES:
+            api_patterns += 1  # an operation's URL: covered by API below
+            continue
+        if name not in PAGES:
+            missing.append(name)
+    missing += [op for op in api_operations() if op not in API]
+    assert not missing, f"Declare who may use these endpoints in {__name__}: {missing}"
+    assert api_patterns > 0
+    stale = [name for name in PAGES if name not in {n for _, n in url_patterns()}]
+    stale += [op for op in API if op not in api_operations()]
+    assert not stale, f"Policies for endpoints that no longer exist: {stale}"
+
+
+@pytest.fixture
+def access_world(world):
+    world.token_a, _key = api_token_create(user=world.users["sme_a"], name="script")
+    return world
+
+
+def client_for(world, actor: str) -> Client:
+    client = Client()
+    if actor != "anonymous":
+        client.force_login(world.user(actor))
+    return client
+
+
+def outcome(response, api_call: bool) -> str:
+    status = response.status_code
+    if status in (401,) or (
+        status == 302 and "/accounts/login/" in response.headers.get("Location", "")
+    ):
+        return LOGIN
+    if status == 403:
+        return DENIED
+    if status == 404:
+        return NOT_FOUND
+    if status == 405:
+        return NOT_ALLOWED
+    assert status < 400, f"unexpected {status}: {response.content[:300]!r}"
+    return OK
+
+
+def request(client: Client, endpoint: Endpoint, world):
+    url, data = endpoint.url(world), endpoint.data(world)
+    if endpoint.method == "GET":
+        return client.get(url)
+    if url.startswith("/api/"):
+        return client.generic(
+            endpoint.method, url, data=json.dumps(data), content_type="application/json"
+        )
+    return client.post(url, data)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_access(access_world, name, actor):
+    endpoint = PAGES[name]
+    response = request(client_for(access_world, actor), endpoint, access_world)
+    assert outcome(response, False) == endpoint.expect[actor]
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("operation", sorted(API))
+def test_api_access(access_world, operation, actor):
+    endpoint = API[operation]
+    response = request(client_for(access_world, actor), endpoint, access_world)
+    assert outcome(response, True) == endpoint.expect[actor]
+
+
+def admin_urls(world) -> list[str]:
+    urls = [reverse("admin:index")]
+    as_admin = RequestFactory().get("/")
+    as_admin.user = world.user("admin")
+    for model, model_admin in admin.site._registry.items():
+        meta = model._meta
+        urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+        if model_admin.has_add_permission(as_admin):
+            urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_add"))
+        obj = model._default_manager.first()
+        if obj is not None:
+            urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk]))
+    return urls
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_admin_site_is_for_staff_only(access_world, actor):
+    client = client_for(access_world, actor)
+    for url in admin_urls(access_world):
+        response = client.get(url)
+        got = (
+            OK
+            if response.status_code == 200
+            else LOGIN
+            if response.status_code == 302
+            else str(response.status_code)
+        )
+        assert got == STAFF_ONLY[actor], url
