@@ -1,5 +1,6 @@
 # d4sme: `make run` starts the platform with demonstration data; `make test` runs the suite.
 
+SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -25,8 +26,10 @@ run: $(STAMP)
 	$(D4SME) migrate --no-input
 	$(D4SME) load-content
 	$(D4SME) demo --smes $(DEMO_SMES)
-	@echo "d4sme is starting at http://127.0.0.1:8000 (stop with Ctrl+C)"
-	$(D4SME) runserver 127.0.0.1:8000
+	@echo "d4sme is starting at http://127.0.0.1:8000 with a task worker (stop with Ctrl+C)"
+	@$(D4SME) db_worker --no-reload --verbosity 0 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(D4SME) runserver 127.0.0.1:8000
 
 worker: $(STAMP)
 	$(D4SME) db_worker
@@ -50,8 +53,9 @@ test-postgresql: $(STAMP)
 		echo "PostgreSQL is not reachable at $(TEST_POSTGRES_URL): skipping the PostgreSQL half."; \
 	fi
 
+# Needs GNU gettext (apt-get install gettext); the compiled catalogues are committed.
 messages: $(STAMP)
-	cd d4sme && ../$(D4SME) makemessages --all --no-obsolete && ../$(D4SME) compilemessages
+	cd d4sme && ../$(D4SME) makemessages -l ko -l pt -l es --no-obsolete && ../$(D4SME) compilemessages
 
 bench: $(STAMP)
 	$(BIN)/python bench/directory.py

@@ -61,16 +61,17 @@ def raw_directory(cursor, filters: dict, after: tuple | None, page_size: int, ca
             where.append(f"o.{column} = %s")
             params.append(filters[key])
     if filters.get("q"):
-        where.append("o.legal_name >= %s AND o.legal_name < %s")
-        params += [filters["q"], filters["q"] + "\U0010ffff"]
-    seek = ["(o.legal_name, o.id) > (%s, %s)"] if after else []
+        prefix = filters["q"].casefold()
+        where.append("o.name_key >= %s AND o.name_key < %s")
+        params += [prefix, prefix + "\U0010ffff"]
+    seek = ["(o.name_key, o.id) > (%s, %s)"] if after else []
     clause = " AND ".join(where + seek) or "TRUE"
     cursor.execute(
         "SELECT o.id, o.kind, o.legal_name, o.short_name, o.economy_id, o.isic_section,"
         " o.isic_division, o.size_class, o.founded_year, o.women_led, o.youth_led, o.rural,"
         " o.is_synthetic, e.name FROM registry_organisation o"
         " LEFT JOIN registry_economy e ON e.code = o.economy_id"
-        f" WHERE {clause} ORDER BY o.legal_name, o.id LIMIT %s",
+        f" WHERE {clause} ORDER BY o.name_key, o.id LIMIT %s",
         params + (list(after) if after else []) + [page_size + 1],
     )
     rows = cursor.fetchall()

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from d4sme.api import api
 from d4sme.registry import views as registry_views
-from d4sme.registry.forms import LoginForm
+from d4sme.registry.forms import LoginForm, QueuedPasswordResetForm
 
 urlpatterns = [
     path("", registry_views.home, name="home"),
@@ -18,7 +18,11 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "accounts/password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -48,6 +48,13 @@ class EconomyGroupAdmin(admin.ModelAdmin):
     inlines = [GroupMembershipInline]
 
 
+@admin.register(EconomyGroupMembership)
+class EconomyGroupMembershipAdmin(admin.ModelAdmin):
+    list_display = ("group", "economy", "local_name", "joined")
+    list_filter = ("group",)
+    autocomplete_fields = ("economy",)
+
+
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "economy", "kind")

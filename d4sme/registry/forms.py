@@ -1,8 +1,11 @@
 """Forms of the registry's pages; they parse input, the services decide."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, PasswordResetForm
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
+
+from d4sme.core.tasks import email_send
 
 from . import selectors
 from .models import Economy, Organisation, OrganisationKind, Region, SizeClass, User
@@ -147,3 +150,25 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text=_("What the token is for, e.g. 'nightly export'."),
     )
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's password reset, with the e-mail sent by the task worker, not the request."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ) -> None:
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        html_body = (
+            loader.render_to_string(html_email_template_name, context)
+            if html_email_template_name
+            else None
+        )
+        email_send.enqueue(subject=subject, body=body, to=[to_email], html_body=html_body)

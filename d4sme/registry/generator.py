@@ -5,6 +5,7 @@ COPY on PostgreSQL, one prepared ``executemany`` per batch on SQLite.
 """
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import numpy as np
@@ -16,6 +17,9 @@ from . import content
 from .models import Economy, Organisation, OrganisationKind, Region
 
 BATCH_SIZE = 50_000
+# From this many rows on, the table's indexes are dropped during the load and rebuilt after:
+# one sorted build is far cheaper than a million random insertions into each index.
+INDEX_REBUILD_THRESHOLD = 100_000
 SIZE_RANGES = {"micro": (1, 10), "small": (10, 50), "medium": (50, 250)}
 COLUMNS = (
     "kind",
@@ -142,8 +146,48 @@ def _write_sqlite(rows: Iterator[tuple]) -> None:
         cursor.executemany(sql, ((*r[:-2], adapt(r[-2]), adapt(r[-1])) for r in rows))
 
 
+@contextmanager
+def indexes_dropped(enabled: bool) -> Iterator[None]:
+    """Drop the organisation table's secondary indexes for a bulk load; rebuild them after."""
+    if not enabled:
+        yield
+        return
+    # Only used to render SQL; not entered as a context, so that it also works inside a
+    # transaction on SQLite, whose schema editor otherwise insists on toggling foreign keys.
+    editor = connection.schema_editor()
+    editor.deferred_sql = []
+    indexes = Organisation._meta.indexes
+    with connection.cursor() as cursor:
+        for index in indexes:
+            cursor.execute(str(index.remove_sql(Organisation, editor)))
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # Check deferred foreign keys now; PostgreSQL won't index a table that has
+                # constraint checks pending in the same transaction.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for index in indexes:
+                cursor.execute(str(index.create_sql(Organisation, editor)))
+
+
+def _refresh_statistics() -> None:
+    """Let the query planner see the new rows (and PostgreSQL answer counts from indexes)."""
+    table = Organisation._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            cursor.execute(f"VACUUM ANALYZE {table}")
+        else:
+            cursor.execute(f"ANALYZE {table}")
+
+
 def organisations_generate(
-    *, count: int, seed: int, progress: Callable[[int, int], None] | None = None
+    *,
+    count: int,
+    seed: int,
+    progress: Callable[[int, int], None] | None = None,
+    rebuild_indexes: bool | None = None,
 ) -> int:
     """Create ``count`` synthetic SMEs drawn reproducibly from ``seed``; return how many."""
     if count < 0:
@@ -151,15 +195,16 @@ def organisations_generate(
     population = Population()
     rng = np.random.default_rng(seed)
     write = _write_postgresql if connection.vendor == "postgresql" else _write_sqlite
+    if rebuild_indexes is None:
+        rebuild_indexes = count >= INDEX_REBUILD_THRESHOLD
     done = 0
-    while done < count:
-        batch = min(BATCH_SIZE, count - done)
-        with transaction.atomic():
-            write(generate_rows(population, batch, rng))
-        done += batch
-        if progress:
-            progress(done, count)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {Organisation._meta.db_table}")
+    with indexes_dropped(rebuild_indexes):
+        while done < count:
+            batch = min(BATCH_SIZE, count - done)
+            with transaction.atomic():
+                write(generate_rows(population, batch, rng))
+            done += batch
+            if progress:
+                progress(done, count)
+    _refresh_statistics()
     return done

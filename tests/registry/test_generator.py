@@ -47,3 +47,18 @@ def test_the_same_seed_gives_the_same_smes():
 def test_generate_command_reports_rows_per_second(capsys):
     call_command("generate", smes=100, seed=1)
     assert "Created 100 synthetic SMEs" in capsys.readouterr().out
+
+
+def test_a_bulk_load_rebuilds_the_directory_indexes(database_vendor):
+    from django.db import connection
+
+    def index_names() -> set[str]:
+        with connection.cursor() as cursor:
+            return set(
+                connection.introspection.get_constraints(cursor, Organisation._meta.db_table)
+            )
+
+    before = index_names()
+    organisations_generate(count=300, seed=5, rebuild_indexes=True)
+    assert Organisation.objects.filter(is_synthetic=True).count() == 300
+    assert {index.name for index in Organisation._meta.indexes} <= index_names() == before

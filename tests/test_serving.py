@@ -1,0 +1,71 @@
+"""Production serving: gunicorn with several workers, static files from WhiteNoise."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    var = tmp_path_factory.mktemp("var")
+    skip = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
+    env = {k: v for k, v in os.environ.items() if k not in skip}
+    env.update(
+        DJANGO_SETTINGS_MODULE="d4sme.settings.production",
+        D4SME_SECRET_KEY="s" * 64,
+        D4SME_VAR_DIR=str(var),
+        D4SME_SSL_REDIRECT="0",
+        D4SME_ALLOWED_HOSTS="127.0.0.1",
+    )
+    for command in (["migrate", "--no-input", "-v0"], ["collectstatic", "--no-input", "-v0"]):
+        subprocess.run([BIN / "d4sme", *command], env=env, check=True)
+    port = free_port()
+    process = subprocess.Popen(
+        [BIN / "gunicorn", "d4sme.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield base, var
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_gunicorn_serves_the_home_page(server):
+    base, _var = server
+    with urllib.request.urlopen(base + "/") as response:
+        assert response.status == 200
+        assert "d4sme" in response.read().decode()
+
+
+def test_static_files_are_served_compressed_and_cached_forever(server):
+    base, var = server
+    manifest = json.loads((var / "static" / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["d4sme/site.css"]
+    request = urllib.request.Request(f"{base}/static/{hashed}", headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 200
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert "max-age=315360000" in response.headers["Cache-Control"]
