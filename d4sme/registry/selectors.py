@@ -105,11 +105,6 @@ def economy_list() -> QuerySet[Economy]:
     return Economy.objects.order_by("name")
 
 
-def economy_group_members(*, group: str) -> QuerySet[Economy]:
-    """Return the economies of a grouping such as ``apec`` or ``oecd``."""
-    return Economy.objects.filter(groups__code=group).order_by("name")
-
-
 def vocabulary_list() -> QuerySet[Vocabulary]:
     return Vocabulary.objects.order_by("code")
 
@@ -127,7 +122,7 @@ def isic_sections() -> list[tuple[str, str]]:
 
 
 def isic_section_exists(code: str) -> bool:
-    return code in content.isic_division_index().values() or code in dict(isic_sections())
+    return code in dict(isic_sections())
 
 
 def isic_section_of_division(division: str) -> str | None:
