@@ -136,6 +136,7 @@ EMAIL_BACKEND = os.environ.get(
     "D4SME_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("D4SME_FROM_EMAIL", "d4sme <no-reply@localhost>")
+EMAIL_FILE_PATH = os.environ.get("D4SME_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("D4SME_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("D4SME_EMAIL_PORT", "25"))
 

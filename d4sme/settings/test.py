@@ -3,6 +3,9 @@
 from .base import *  # noqa: F403
 
 DEBUG = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory, so that a separate worker process can share the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
 SECRET_KEY = "test-only-secret"
 ALLOWED_HOSTS = ["*"]
 # Argon2 is the production hasher (see base); tests hash thousands of passwords, so use a fast one.

@@ -22,7 +22,7 @@ def test_newcomer_signs_up_registers_an_sme_and_finds_it(page, assert_accessible
     page.get_by_label("First name").fill("Mina")
     page.get_by_label("Last name").fill("Park")
     page.get_by_label("E-mail address").fill("mina@example.org")
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
+    page.get_by_label(re.compile(r"^Password( \(required\))?$")).fill(PASSWORD)
     page.get_by_label("Password confirmation").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
 

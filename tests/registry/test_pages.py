@@ -1,6 +1,4 @@
 import pytest
-from django.core import mail
-from django.core.management import call_command
 from django.urls import reverse
 
 from d4sme.registry.models import Membership, Organisation, User
@@ -87,17 +85,6 @@ def test_edit_page_is_refused_to_another_sme(client, world):
         == 403
     )
     assert Organisation.objects.get(pk=world.org_a.pk).legal_name == "Alpha Bakery"
-
-
-def test_password_reset_link_is_sent_by_the_task_worker(client, world):
-    client.post(reverse("password_reset"), {"email": "owner-a@example.org"})
-    assert len(mail.outbox) == 0  # queued, not sent during the request
-    call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["owner-a@example.org"]
-    link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/reset/" in line)
-    response = client.get(link.split("testserver", 1)[1], follow=True)
-    assert "Choose a new password" in response.content.decode()
 
 
 def test_region_options_for_an_economy(client):
