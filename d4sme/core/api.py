@@ -1,32 +1,10 @@
-"""What every API router shares: authentication and the mapping of errors to 4xx answers."""
+"""What every API router shares: the mapping of domain errors to 4xx answers."""
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import NinjaAPI
-from ninja.security import HttpBearer, django_auth
 
 from d4sme.core.pagination import InvalidCursor
-
-
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <key>`` with a personal API token."""
-
-    def authenticate(self, request: HttpRequest, token: str):
-        from d4sme.registry import selectors, services
-
-        user = selectors.api_token_user(key_hash=services.api_token_hash(token))
-        if user is None:
-            return None
-        request.user = user
-        user.api_tokens.filter(key_hash=services.api_token_hash(token)).update(
-            last_used_at=timezone.now()
-        )
-        return user
-
-
-# A personal token for scripts, or the browser session (with its CSRF check) for pages.
-AUTHENTICATED = [TokenAuth(), django_auth]
 
 
 def _message_dict(exc: ValidationError) -> dict:

@@ -8,9 +8,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from d4sme.core.api import AUTHENTICATED
-
 from . import selectors, services
+from .auth import AUTHENTICATED
 
 router = Router(tags=["registry"])
 
@@ -167,7 +166,7 @@ def organisation_list(
     cursor: str | None = None,
     page_size: int = Query(25, ge=1, le=100),
 ):
-    """The public directory, newest cursor first; follow ``next_cursor`` for the next page."""
+    """The public directory in name order; follow ``next_cursor`` for the next page."""
     filters = selectors.DirectoryFilters(
         economy=economy, sector=sector, size_class=size_class, kind=kind, q=q
     )

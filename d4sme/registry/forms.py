@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, PasswordResetForm
 from django.template import loader
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from d4sme.core.tasks import email_send
@@ -97,7 +98,7 @@ class OrganisationForm(forms.ModelForm):
         self.fields["region"].help_text = _("Choose the economy first.")
         self.fields["economy"].widget.attrs.update(
             {
-                "hx-get": "/organisations/regions/",
+                "hx-get": reverse("registry:region-options"),
                 "hx-target": "#id_region",
                 "hx-trigger": "change",
             }

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import selectors
@@ -159,6 +160,15 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     token.full_clean()
     token.save()
     return token, key
+
+
+def api_token_authenticate(*, key: str) -> User | None:
+    """Return the active user who owns this key, noting the token's use; None if no such key."""
+    key_hash = api_token_hash(key)
+    user = selectors.api_token_user(key_hash=key_hash)
+    if user is not None:
+        ApiToken.objects.filter(key_hash=key_hash).update(last_used_at=timezone.now())
+    return user
 
 
 def api_token_revoke(*, user: User, token_id: int) -> None:
