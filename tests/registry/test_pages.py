@@ -110,15 +110,19 @@ def test_synthetic_organisations_say_so_on_their_profile(client, content):
 
 
 def test_a_new_api_token_is_shown_once_and_stored_only_as_a_hash(client, world):
+    from django.test import Client
+
     from d4sme.registry.models import ApiToken
+
+    script = Client()  # no session: the token alone must authenticate
 
     client.force_login(world.users["sme_a"])
     html = client.post(reverse("registry:api-tokens"), {"name": "nightly export"}).content.decode()
     key = html.split('id="new-token">', 1)[1].split("<", 1)[0]
     token = ApiToken.objects.get(user=world.users["sme_a"])
     assert len(key) > 30 and key not in token.key_hash
-    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+    assert script.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
     assert key not in client.get(reverse("registry:api-tokens")).content.decode()
 
     client.post(reverse("registry:api-token-revoke", args=[token.pk]))
-    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+    assert script.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
