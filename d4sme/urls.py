@@ -9,6 +9,7 @@ from d4sme.registry.forms import LoginForm, QueuedPasswordResetForm
 urlpatterns = [
     path("", registry_views.home, name="home"),
     path("", include("d4sme.registry.urls")),
+    path("programmes/", include("d4sme.programmes.urls")),
     path("accounts/sign-up/", registry_views.sign_up, name="sign-up"),
     path(
         "accounts/login/",

@@ -6,28 +6,33 @@ that flush the database (live-server browser tests) reload it through ``content`
 """
 
 from dataclasses import dataclass
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
-from d4sme.registry.content import content_load
 from d4sme.registry.models import Economy, Organisation, OrganisationKind, Role, User
 from d4sme.registry.services import membership_grant, organisation_register, user_sign_up
 
 PASSWORD = "a-long-test-password-1"
 
 
+def load_all_content() -> None:
+    call_command("load_content", stdout=StringIO())
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        content_load()
+        load_all_content()
 
 
 @pytest.fixture
 def content(db):
     """Make sure the starting content is present (it is, unless a flush removed it)."""
     if not Economy.objects.exists():
-        content_load()
+        load_all_content()
 
 
 @pytest.fixture

@@ -8,12 +8,12 @@ from collections import Counter
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import pycountry
-import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
+
+from d4sme.core.content import ContentError, Tally, read_yaml, upsert
 
 from .models import (
     Economy,
@@ -28,18 +28,6 @@ from .models import (
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 VOCABULARY_DIR = CONTENT_DIR / "vocabularies"
 ISIC_VOCABULARY = "isic-rev4"
-
-
-class ContentError(ValueError):
-    """A data file is malformed; the message names the file and the entry."""
-
-
-def read_yaml(path: Path) -> Any:
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
-    except (OSError, yaml.YAMLError) as exc:
-        raise ContentError(f"{path.name}: {exc}") from exc
 
 
 @cache
@@ -65,29 +53,6 @@ def isic_division_index() -> dict[str, str]:
 @cache
 def isic_division_titles() -> dict[str, str]:
     return {div: title for _, _, divisions in isic_sections() for div, title in divisions}
-
-
-class Tally(Counter):
-    """Counts of created and updated rows per kind of content."""
-
-    def summary(self) -> str:
-        return ", ".join(f"{key}: {value}" for key, value in sorted(self.items())) or "no changes"
-
-
-def _upsert(model, lookup: dict[str, Any], values: dict[str, Any], tally: Tally, label: str):
-    """Create or update one row, touching the database only when something differs."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model.objects.create(**lookup, **values)
-        tally[f"{label} created"] += 1
-        return obj
-    changed = [k for k, v in values.items() if getattr(obj, k) != v]
-    if changed:
-        for key in changed:
-            setattr(obj, key, values[key])
-        obj.save(update_fields=changed)
-        tally[f"{label} updated"] += 1
-    return obj
 
 
 def _iso_display_name(country) -> str:
@@ -121,7 +86,7 @@ def load_economies(tally: Tally) -> None:
 
     known = set(Economy.objects.values_list("code", flat=True))
     for group in data["groupings"]:
-        grouping = _upsert(
+        grouping = upsert(
             EconomyGroup,
             {"code": group["code"]},
             {"name": group["name"], "source": group.get("source", "")},
@@ -133,7 +98,7 @@ def load_economies(tally: Tally) -> None:
                 raise ContentError(
                     f"economies.yaml: {group['code']}: unknown ISO code {member['iso']}"
                 )
-            _upsert(
+            upsert(
                 EconomyGroupMembership,
                 {"group": grouping, "economy_id": member["iso"]},
                 {"local_name": member.get("name", ""), "joined": member.get("joined")},
@@ -183,7 +148,7 @@ def load_vocabulary(path: Path, tally: Tally) -> Vocabulary:
     if duplicates:
         raise ContentError(f"{path.name}: duplicate term codes {', '.join(duplicates)}")
 
-    vocabulary = _upsert(
+    vocabulary = upsert(
         Vocabulary,
         {"code": data["code"]},
         {"name": data["name"], "version": str(data["version"]), "source": data.get("source", "")},
@@ -192,7 +157,7 @@ def load_vocabulary(path: Path, tally: Tally) -> Vocabulary:
     )
     by_code: dict[str, Term] = {}
     for position, (term, parent) in enumerate(entries):
-        by_code[term["code"]] = _upsert(
+        by_code[term["code"]] = upsert(
             Term,
             {"vocabulary": vocabulary, "code": term["code"]},
             {
@@ -232,7 +197,7 @@ def load_organisations(tally: Tally) -> None:
             organisation.full_clean(exclude=["size_class", "code", "parent"])
         except ValidationError as exc:
             raise ContentError(f"{where}: {exc.message_dict}") from exc
-        by_code[entry["code"]] = _upsert(
+        by_code[entry["code"]] = upsert(
             Organisation, {"code": entry["code"]}, values, tally, "organisations"
         )
 

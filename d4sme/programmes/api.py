@@ -1,0 +1,232 @@
+"""API of the programme registry: programmes, calls, applications and the eligibility check."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from d4sme.registry import selectors as registry_selectors
+from d4sme.registry.auth import AUTHENTICATED
+
+from . import selectors, services
+from .models import Application, Call
+
+router = Router(tags=["programmes"])
+
+
+class InstrumentOut(Schema):
+    code: str
+    name: str
+    type: str
+
+
+class ProgrammeOut(Schema):
+    code: str
+    name: str
+    acronym: str
+    economy: str | None = Field(None, alias="economy_id")
+    government_level: str
+    responsible: str | None = Field(None, alias="responsible.legal_name")
+    start_year: int | None
+    end_year: int | None
+    status: str
+
+
+class ProgrammeDetailOut(ProgrammeOut):
+    description: str
+    original_language: str
+    original_name: str
+    translations: dict
+    budget_amount: float | None
+    budget_currency: str
+    budget_year: int | None
+    budget_band: str
+    eligibility: dict
+    website: str
+    instruments: list[InstrumentOut]
+    classifications: dict[str, list[str]] = Field(description="Term codes by vocabulary.")
+
+
+class ReasonOut(Schema):
+    criterion: str
+    outcome: str
+    text: str
+
+
+class EligibilityOut(Schema):
+    programme: str
+    organisation: int
+    eligible: bool
+    reasons: list[ReasonOut]
+
+
+class CallOut(Schema):
+    id: int
+    programme: str = Field(..., alias="programme.code")
+    title: str
+    opens_on: date
+    closes_on: date
+
+
+class ApplicationIn(Schema):
+    organisation: int
+    motivation: str = Field(..., min_length=1, max_length=4000)
+
+
+class ApplicationOut(Schema):
+    id: int
+    call: int = Field(..., alias="call_id")
+    programme: str = Field(..., alias="call.programme.code")
+    organisation: int = Field(..., alias="organisation_id")
+    status: str
+    reason: str
+
+
+class DecisionIn(Schema):
+    status: str
+    reason: str = Field(..., min_length=1)
+
+
+class Error(Schema):
+    detail: str | dict
+
+
+class ProgrammeQuery(Schema):
+    q: str = ""
+    economy: list[str] = Field(default_factory=list)
+    status: list[str] = Field(default_factory=list)
+    year: int | None = None
+    category: list[str] = Field(default_factory=list)
+    theme: list[str] = Field(default_factory=list)
+    instrument: list[str] = Field(default_factory=list)
+    target: list[str] = Field(default_factory=list)
+    technology: list[str] = Field(default_factory=list)
+    barrier: list[str] = Field(default_factory=list)
+
+
+@router.get("/programmes", response=list[ProgrammeOut])
+@paginate(LimitOffsetPagination)
+def programme_list(request: HttpRequest, query: ProgrammeQuery = Query(...)):
+    """Published programmes; each facet takes several values (any of them matches)."""
+    filters = selectors.ProgrammeFilters(
+        q=query.q,
+        economy=tuple(query.economy),
+        status=tuple(query.status),
+        year=query.year,
+        terms={
+            facet: tuple(getattr(query, facet))
+            for facet in selectors.TERM_FACETS
+            if getattr(query, facet)
+        },
+    )
+    return (
+        selectors.programme_search(filters=filters)
+        .select_related("responsible")
+        .order_by("name", "pk")
+    )
+
+
+def _visible(request: HttpRequest, code: str):
+    programme = selectors.programme_get(code=code)
+    if not request.user.has_perm("programmes.view_programme", programme):
+        raise Call.DoesNotExist  # answered as 404: unpublished records do not exist for the public
+    return programme
+
+
+@router.get("/programmes/{code}", response={200: ProgrammeDetailOut, 404: Error})
+def programme_detail(request: HttpRequest, code: str):
+    programme = _visible(request, code)
+    grouped = selectors.programme_terms(programme=programme)
+    return {
+        **ProgrammeOut.from_orm(programme).dict(),
+        **{
+            name: getattr(programme, name)
+            for name in (
+                "description",
+                "original_language",
+                "original_name",
+                "translations",
+                "budget_currency",
+                "budget_year",
+                "budget_band",
+                "eligibility",
+                "website",
+            )
+        },
+        "budget_amount": float(programme.budget_amount)
+        if programme.budget_amount is not None
+        else None,
+        "instruments": [
+            {"code": i.code, "name": i.name, "type": i.type.code}
+            for i in programme.instruments.all()
+        ],
+        "classifications": {
+            vocabulary: [t.code for t in terms] for vocabulary, terms in grouped.items()
+        },
+    }
+
+
+@router.get(
+    "/programmes/{code}/eligibility",
+    auth=AUTHENTICATED,
+    response={200: EligibilityOut, 401: Error, 403: Error, 404: Error},
+)
+def programme_eligibility(request: HttpRequest, code: str, organisation: int):
+    """Whether one of the caller's firms may take part, rule by rule."""
+    programme = _visible(request, code)
+    firm = get_object_or_404(
+        registry_selectors.organisations_of_user(user=request.auth), pk=organisation
+    )
+    verdict = selectors.programme_eligibility(programme=programme, organisation=firm)
+    return {"programme": programme.code, "organisation": firm.pk, **verdict.as_dict()}
+
+
+@router.get("/programmes/{code}/calls", response={200: list[CallOut], 404: Error})
+def call_list(request: HttpRequest, code: str):
+    programme = _visible(request, code)
+    return list(selectors.open_calls(programme=programme).select_related("programme"))
+
+
+@router.post(
+    "/calls/{int:call_id}/applications",
+    auth=AUTHENTICATED,
+    response={201: ApplicationOut, 400: Error, 401: Error, 403: Error, 404: Error, 422: Error},
+)
+def application_create(request: HttpRequest, call_id: int, payload: ApplicationIn):
+    call = get_object_or_404(
+        Call.objects.select_related("programme"), pk=call_id, programme__curation_status="published"
+    )
+    firm = get_object_or_404(
+        registry_selectors.organisations_of_user(user=request.auth), pk=payload.organisation
+    )
+    application = services.application_submit(
+        call=call, organisation=firm, user=request.auth, motivation=payload.motivation
+    )
+    from ninja import Status
+
+    return Status(201, application)
+
+
+@router.get("/applications", auth=AUTHENTICATED, response={200: list[ApplicationOut], 401: Error})
+def application_list(request: HttpRequest):
+    """The applications of the caller's firms."""
+    return list(selectors.applications_of_user(user=request.auth))
+
+
+@router.post(
+    "/applications/{int:pk}/decision",
+    auth=AUTHENTICATED,
+    response={200: ApplicationOut, 400: Error, 401: Error, 403: Error, 404: Error, 422: Error},
+)
+def application_decide(request: HttpRequest, pk: int, payload: DecisionIn):
+    application = get_object_or_404(Application.objects.select_related("call__programme"), pk=pk)
+    if not request.auth.has_perm("programmes.view_application", application):
+        raise Application.DoesNotExist
+    if not request.auth.has_perm("programmes.decide_application", application):
+        raise PermissionDenied("Only the programme's managers may decide on applications.")
+    return services.application_decide(
+        application=application, user=request.auth, status=payload.status, reason=payload.reason
+    )

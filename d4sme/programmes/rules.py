@@ -1,0 +1,74 @@
+"""Who may do what with programmes, declared as django-rules predicates."""
+
+import rules
+
+from d4sme.registry.models import Role
+from d4sme.registry.rules import is_administrator
+
+
+def _has_role(user, role: str, **organisation) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.memberships.filter(role=role, **organisation).exists()
+
+
+@rules.predicate
+def is_analyst(user) -> bool:
+    return _has_role(user, Role.ANALYST)
+
+
+@rules.predicate
+def manages_programme(user, programme) -> bool:
+    """A programme manager of the responsible or a co-implementing organisation."""
+    if programme is None or not user.is_authenticated:
+        return False
+    organisations = [
+        programme.responsible_id,
+        *programme.co_implementers.values_list("id", flat=True),
+    ]
+    return _has_role(
+        user, Role.PROGRAMME_MANAGER, organisation_id__in=[o for o in organisations if o]
+    )
+
+
+@rules.predicate
+def is_focal_point_of_programme_economy(user, programme) -> bool:
+    if programme is None or programme.economy_id is None:
+        return False
+    return _has_role(user, Role.FOCAL_POINT, organisation__economy_id=programme.economy_id)
+
+
+@rules.predicate
+def is_published(user, programme) -> bool:
+    return programme is not None and programme.is_published
+
+
+@rules.predicate
+def is_programme_submitter(user, programme) -> bool:
+    return programme is not None and user.is_authenticated and programme.submitted_by_id == user.id
+
+
+can_curate = is_analyst | is_administrator
+can_manage = manages_programme | is_administrator
+can_edit = can_manage | is_focal_point_of_programme_economy | is_programme_submitter | can_curate
+
+rules.add_perm("programmes.view_programme", is_published | can_edit)
+rules.add_perm("programmes.change_programme", can_edit)
+rules.add_perm("programmes.curate_programme", can_curate)
+rules.add_perm("programmes.manage_programme", can_manage)
+
+
+@rules.predicate
+def is_member_of_applicant(user, application) -> bool:
+    if application is None or not user.is_authenticated:
+        return False
+    return user.memberships.filter(organisation_id=application.organisation_id).exists()
+
+
+@rules.predicate
+def manages_application(user, application) -> bool:
+    return application is not None and can_manage.test(user, application.call.programme)
+
+
+rules.add_perm("programmes.view_application", is_member_of_applicant | manages_application)
+rules.add_perm("programmes.decide_application", manages_application)

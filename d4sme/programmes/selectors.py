@@ -1,0 +1,304 @@
+"""Reads from the programme registry: search with facets, eligibility, completeness, queues."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from d4sme.registry.models import Organisation, Role, Term, User
+
+from . import eligibility
+from .models import Application, Call, Cohort, CurationStatus, Programme
+
+# Facets of the public registry: URL parameter -> vocabulary whose terms it filters by.
+TERM_FACETS = {
+    "category": "support-categories",
+    "theme": "stip-themes",
+    "instrument": "stip-instrument-types",
+    "target": "target-groups",
+    "technology": "technologies",
+    "barrier": "barriers",
+}
+
+
+@dataclass(frozen=True)
+class ProgrammeFilters:
+    q: str = ""
+    economy: tuple[str, ...] = ()
+    agency: tuple[int, ...] = ()
+    status: tuple[str, ...] = ()
+    year: int | None = None
+    terms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # facet -> term codes
+
+
+def published_programmes() -> QuerySet[Programme]:
+    return Programme.objects.filter(curation_status=CurationStatus.PUBLISHED)
+
+
+def programme_search(
+    *, filters: ProgrammeFilters, base: QuerySet[Programme] | None = None
+) -> QuerySet[Programme]:
+    """Return the programmes matching every filter; several values of one facet mean "any of"."""
+    qs = published_programmes() if base is None else base
+    for token in filters.q.casefold().split():
+        qs = qs.filter(search_text__contains=token)
+    if filters.economy:
+        qs = qs.filter(economy_id__in=[c.upper() for c in filters.economy])
+    if filters.agency:
+        qs = qs.filter(Q(responsible_id__in=filters.agency) | Q(co_implementers__in=filters.agency))
+    if filters.status:
+        qs = qs.filter(status__in=filters.status)
+    if filters.year:
+        qs = qs.filter(
+            Q(start_year__isnull=True) | Q(start_year__lte=filters.year),
+            Q(end_year__isnull=True) | Q(end_year__gte=filters.year),
+        ).exclude(start_year__isnull=True, end_year__isnull=True)
+    for facet, codes in filters.terms.items():
+        if codes:
+            matching = Term.objects.filter(vocabulary_id=TERM_FACETS[facet], code__in=codes)
+            qs = qs.filter(
+                pk__in=Programme.classifications.through.objects.filter(term__in=matching).values(
+                    "programme_id"
+                )
+            )
+    return qs.distinct() if filters.agency else qs
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+def programme_facets(
+    *, results: QuerySet[Programme], filters: ProgrammeFilters
+) -> dict[str, list[FacetValue]]:
+    """Return, per facet, its values among the results with how many programmes have each."""
+    ids = results.values("pk")
+    facets: dict[str, list[FacetValue]] = {}
+    economies = (
+        results.exclude(economy=None)
+        .values("economy_id", "economy__name")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("economy__name")
+    )
+    facets["economy"] = [
+        FacetValue(e["economy_id"], e["economy__name"], e["n"], e["economy_id"] in filters.economy)
+        for e in economies
+    ]
+    agencies = (
+        Organisation.objects.filter(programmes_responsible__in=ids)
+        .annotate(n=Count("programmes_responsible", distinct=True))
+        .order_by("legal_name")
+    )
+    facets["agency"] = [
+        FacetValue(str(a.pk), a.short_name or a.legal_name, a.n, a.pk in filters.agency)
+        for a in agencies
+    ]
+    statuses = Counter(results.values_list("status", flat=True))
+    from .models import ProgrammeStatus
+
+    facets["status"] = [
+        FacetValue(code, label, statuses[code], code in filters.status)
+        for code, label in ProgrammeStatus.choices
+        if statuses[code]
+    ]
+    counts = (
+        Programme.classifications.through.objects.filter(programme_id__in=ids)
+        .values("term_id")
+        .annotate(n=Count("programme_id", distinct=True))
+    )
+    by_term = {row["term_id"]: row["n"] for row in counts}
+    terms = Term.objects.filter(pk__in=by_term, vocabulary_id__in=TERM_FACETS.values()).order_by(
+        "position"
+    )
+    for facet, vocabulary in TERM_FACETS.items():
+        chosen = filters.terms.get(facet, ())
+        facets[facet] = [
+            FacetValue(t.code, t.label, by_term[t.pk], t.code in chosen)
+            for t in terms
+            if t.vocabulary_id == vocabulary
+        ]
+    return facets
+
+
+def programme_get(*, code: str) -> Programme:
+    return (
+        Programme.objects.select_related("economy", "responsible", "responsible__parent")
+        .prefetch_related(
+            "co_implementers",
+            "evaluations",
+            Prefetch(
+                "instruments",
+                queryset=Programme.instruments.rel.related_model.objects.select_related("type"),
+            ),
+            Prefetch(
+                "classifications",
+                queryset=Term.objects.select_related("vocabulary").order_by(
+                    "vocabulary", "position"
+                ),
+            ),
+        )
+        .get(code=code)
+    )
+
+
+def programme_terms(*, programme: Programme) -> dict[str, list[Term]]:
+    """Return the programme's classifications grouped by vocabulary code."""
+    grouped: dict[str, list[Term]] = {}
+    for term in programme.classifications.all():
+        grouped.setdefault(term.vocabulary_id, []).append(term)
+    return grouped
+
+
+def programme_eligibility(
+    *, programme: Programme, organisation: Organisation
+) -> eligibility.Verdict:
+    """Return whether the firm may take part in the programme, rule by rule."""
+    return eligibility.check(
+        rules=programme.eligibility,
+        economy=programme.economy_id,
+        economy_name=str(programme.economy) if programme.economy_id else "",
+        firm=eligibility.Firm.of(organisation),
+    )
+
+
+def programmes_eligible_for(
+    *, organisation: Organisation
+) -> list[tuple[Programme, eligibility.Verdict]]:
+    """Return the published programmes open to firms of the firm's economy that it is eligible for."""
+    candidates = (
+        published_programmes()
+        .filter(Q(economy=organisation.economy_id) | Q(economy=None))
+        .exclude(status="ended")
+        .select_related("economy")
+    )
+    found = []
+    for programme in candidates:
+        verdict = programme_eligibility(programme=programme, organisation=organisation)
+        if verdict.eligible:
+            found.append((programme, verdict))
+    return found
+
+
+COMPLETENESS_FIELDS = ("budget", "dates", "responsible", "evaluation")
+
+
+def programme_completeness(*, programme: Programme) -> dict[str, bool]:
+    """Return which of the facts analysts track are known for one programme."""
+    return {
+        "budget": programme.budget_amount is not None or programme.budget_band != "unknown",
+        "dates": programme.start_year is not None,
+        "responsible": programme.responsible_id is not None,
+        "evaluation": programme.evaluated or programme.evaluations.exists(),
+    }
+
+
+def economy_completeness() -> list[dict]:
+    """Return, per economy, how many published programmes know each tracked fact."""
+    rows = (
+        published_programmes()
+        .exclude(economy=None)
+        .values("economy_id", "economy__name")
+        .annotate(
+            programmes=Count("pk", distinct=True),
+            budget=Count(
+                "pk",
+                filter=Q(budget_amount__isnull=False) | ~Q(budget_band="unknown"),
+                distinct=True,
+            ),
+            dates=Count("pk", filter=Q(start_year__isnull=False), distinct=True),
+            responsible=Count("pk", filter=Q(responsible__isnull=False), distinct=True),
+            evaluation=Count(
+                "pk", filter=Q(evaluated=True) | Q(evaluations__isnull=False), distinct=True
+            ),
+        )
+        .order_by("economy__name")
+    )
+    return list(rows)
+
+
+def curation_queue(*, user: User) -> QuerySet[Programme]:
+    """Return the programmes awaiting a curator, or the user's own drafts and returned ones."""
+    if user.has_perm("programmes.curate_programme"):
+        return Programme.objects.filter(curation_status=CurationStatus.SUBMITTED).select_related(
+            "economy"
+        )
+    return (
+        Programme.objects.filter(
+            Q(submitted_by=user)
+            | Q(
+                responsible__memberships__user=user,
+                responsible__memberships__role=Role.PROGRAMME_MANAGER,
+            ),
+            curation_status__in=[
+                CurationStatus.DRAFT,
+                CurationStatus.RETURNED,
+                CurationStatus.SUBMITTED,
+            ],
+        )
+        .distinct()
+        .select_related("economy")
+    )
+
+
+def open_calls(*, programme: Programme, today=None) -> QuerySet[Call]:
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    return programme.calls.filter(opens_on__lte=today, closes_on__gte=today)
+
+
+def applications_of_user(*, user: User) -> QuerySet[Application]:
+    """Return the applications of the firms the user is a member of."""
+    return (
+        Application.objects.filter(organisation__memberships__user=user)
+        .select_related("call__programme", "organisation")
+        .distinct()
+    )
+
+
+def applications_to_manage(*, programme: Programme) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(call__programme=programme)
+        .select_related("organisation", "call")
+        .order_by("status", "-created_at")
+    )
+
+
+def programmes_managed_by(*, user: User) -> QuerySet[Programme]:
+    if not user.is_authenticated:
+        return Programme.objects.none()
+    organisations = user.memberships.filter(role=Role.PROGRAMME_MANAGER).values("organisation_id")
+    return Programme.objects.filter(
+        Q(responsible_id__in=organisations) | Q(co_implementers__in=organisations)
+    ).distinct()
+
+
+def cohorts_of(*, programme: Programme) -> QuerySet[Cohort]:
+    return programme.cohorts.prefetch_related("participations__application__organisation")
+
+
+def policy_mix(*, economies: list[str]) -> dict:
+    """Return, per economy, programme counts by theme and instrument type, and budget coverage."""
+    profiles = {}
+    for code in economies:
+        programmes = published_programmes().filter(economy_id=code.upper())
+        total = programmes.count()
+        cells: Counter = Counter()
+        for programme in programmes.prefetch_related("classifications", "instruments__type"):
+            themes = [
+                t for t in programme.classifications.all() if t.vocabulary_id == "stip-themes"
+            ]
+            types = {i.type for i in programme.instruments.all()}
+            for theme in themes or [None]:
+                for kind in types or {None}:
+                    cells[(theme.label if theme else "—", kind.label if kind else "—")] += 1
+        profiles[code.upper()] = {
+            "programmes": total,
+            "with_budget": programmes.filter(budget_amount__isnull=False).count(),
+            "cells": sorted(cells.items()),
+        }
+    return profiles
