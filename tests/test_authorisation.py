@@ -118,6 +118,30 @@ PAGES: dict[str, Endpoint] = {
             "admin": OK,
         },
     ),
+    "programmes:programme-new": Endpoint(
+        "GET",
+        lambda w: reverse("programmes:programme-new"),
+        {
+            "anonymous": LOGIN,
+            "sme_a": DENIED,
+            "sme_b": DENIED,
+            "manager": OK,
+            "analyst": OK,
+            "admin": OK,
+        },
+    ),
+    "programmes:programme-edit": Endpoint(
+        "GET",
+        lambda w: reverse("programmes:programme-edit", args=[w.draft.code]),
+        {
+            "anonymous": LOGIN,
+            "sme_a": NOT_FOUND,
+            "sme_b": NOT_FOUND,
+            "manager": OK,
+            "analyst": OK,
+            "admin": OK,
+        },
+    ),
     "programmes:programme-manage": Endpoint(
         "GET", lambda w: reverse("programmes:programme-manage", args=[w.programme.code]), MANAGERS
     ),

@@ -98,3 +98,152 @@ class OverlapDecisionForm(forms.Form):
         choices=[("confirmed", _("Confirm overlap")), ("dismissed", _("Dismiss"))],
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
+def _terms(vocabulary: str):
+    from d4sme.registry.models import Term
+
+    return Term.objects.filter(vocabulary_id=vocabulary).order_by("position")
+
+
+class ProgrammeForm(forms.ModelForm):
+    """What an agency or a focal point states about a programme; the curators check it."""
+
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    support_categories = forms.ModelMultipleChoiceField(
+        label=_("Support categories"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    target_groups = forms.ModelMultipleChoiceField(
+        label=_("Target groups"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    technologies = forms.ModelMultipleChoiceField(
+        label=_("Technologies"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    barriers = forms.ModelMultipleChoiceField(
+        label=_("Barriers addressed"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    instrument_name = forms.CharField(
+        label=_("Main instrument"),
+        max_length=300,
+        help_text=_("For example: grants for e-commerce tools."),
+    )
+    instrument_type = forms.ModelChoiceField(label=_("Instrument type"), queryset=None)
+    size_classes = forms.MultipleChoiceField(
+        label=_("For firms of size"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("micro", _("Micro (1-9)")),
+            ("small", _("Small (10-49)")),
+            ("medium", _("Medium (50-249)")),
+            ("large", _("Large (250+)")),
+        ],
+    )
+    sections = forms.MultipleChoiceField(
+        label=_("For sectors (ISIC sections)"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    women_led = forms.BooleanField(label=_("Only women-led firms"), required=False)
+    youth_led = forms.BooleanField(label=_("Only youth-led firms"), required=False)
+    rural = forms.BooleanField(label=_("Only rural firms"), required=False)
+    max_firm_age = forms.IntegerField(
+        label=_("Firms at most this many years old"), required=False, min_value=0
+    )
+
+    class Meta:
+        from .models import Programme
+
+        model = Programme
+        fields = (
+            "name",
+            "acronym",
+            "original_language",
+            "original_name",
+            "description",
+            "economy",
+            "government_level",
+            "responsible",
+            "start_year",
+            "end_year",
+            "status",
+            "budget_amount",
+            "budget_currency",
+            "budget_year",
+            "budget_band",
+            "website",
+        )
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, organisations, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from d4sme.registry.selectors import isic_sections
+
+        for name, vocabulary in (
+            ("themes", "stip-themes"),
+            ("support_categories", "support-categories"),
+            ("target_groups", "target-groups"),
+            ("technologies", "technologies"),
+            ("barriers", "barriers"),
+        ):
+            self.fields[name].queryset = _terms(vocabulary).exclude(children__isnull=False)
+        self.fields["instrument_type"].queryset = _terms("stip-instrument-types").exclude(
+            parent=None
+        )
+        self.fields["sections"].choices = [
+            (code, f"{code} — {title}") for code, title in isic_sections()
+        ]
+        self.fields["responsible"].queryset = organisations
+        self.fields["economy"].queryset = self.fields["economy"].queryset.order_by("name")
+        if self.instance.pk:
+            chosen = set(self.instance.classifications.values_list("pk", flat=True))
+            for name in (
+                "themes",
+                "support_categories",
+                "target_groups",
+                "technologies",
+                "barriers",
+            ):
+                self.initial[name] = [
+                    pk
+                    for pk in self.fields[name].queryset.values_list("pk", flat=True)
+                    if pk in chosen
+                ]
+            instrument = self.instance.instruments.first()
+            if instrument:
+                self.initial.update(
+                    instrument_name=instrument.name, instrument_type=instrument.type_id
+                )
+            self.initial.update(
+                {k: v for k, v in self.instance.eligibility.items() if k in self.fields}
+            )
+
+    def _post_clean(self) -> None:
+        pass  # the service validates the whole programme
+
+    def eligibility_rules(self) -> dict:
+        data = self.cleaned_data
+        rules = {key: data[key] for key in ("size_classes", "sections") if data.get(key)}
+        rules.update({flag: True for flag in ("women_led", "youth_led", "rural") if data.get(flag)})
+        if data.get("max_firm_age") is not None:
+            rules["max_firm_age"] = data["max_firm_age"]
+        return rules
+
+    def terms(self) -> list:
+        return [
+            t
+            for name in (
+                "themes",
+                "support_categories",
+                "target_groups",
+                "technologies",
+                "barriers",
+            )
+            for t in self.cleaned_data.get(name) or []
+        ]

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -19,6 +20,7 @@ from .models import (
     Call,
     Cohort,
     CurationStatus,
+    Instrument,
     OverlapDecision,
     Participation,
     Programme,
@@ -60,6 +62,75 @@ def programme_save(programme: Programme) -> Programme:
     programme_validate(programme)
     programme.search_text = search_text_of(programme)
     programme.save()
+    return programme
+
+
+PROGRAMME_FIELDS = (
+    "name",
+    "acronym",
+    "original_language",
+    "original_name",
+    "description",
+    "economy",
+    "government_level",
+    "responsible",
+    "start_year",
+    "end_year",
+    "status",
+    "budget_amount",
+    "budget_currency",
+    "budget_year",
+    "budget_band",
+    "website",
+)
+
+
+@transaction.atomic
+def programme_submit_draft(
+    *,
+    user: User,
+    programme: Programme | None,
+    fields: dict[str, Any],
+    terms: list,
+    rules: dict,
+    instrument_name: str,
+    instrument_type,
+) -> Programme:
+    """Create or change a draft programme as an agency or a focal point states it."""
+    if programme is None:
+        responsible = fields.get("responsible")
+        belongs = (
+            responsible is not None and user.memberships.filter(organisation=responsible).exists()
+        )
+        if not (belongs or user.has_perm("programmes.curate_programme")):
+            raise PermissionDenied(_("Submit programmes for an organisation you belong to."))
+        programme = Programme(submitted_by=user, curation_status=CurationStatus.DRAFT)
+        base = slugify(
+            f"{fields['economy'].code if fields.get('economy') else 'int'}-{fields['name']}"
+        )[:70]
+        programme.code, n = base, 1
+        while Programme.objects.filter(code=programme.code).exists():
+            n += 1
+            programme.code = f"{base}-{n}"
+    elif not user.has_perm("programmes.change_programme", programme):
+        raise PermissionDenied(_("You may not change this programme."))
+    elif programme.curation_status == CurationStatus.SUBMITTED and not user.has_perm(
+        "programmes.curate_programme", programme
+    ):
+        raise ValidationError(_("The programme is with the curators; wait for their answer."))
+    for name in PROGRAMME_FIELDS:
+        if name in fields:
+            setattr(programme, name, fields[name])
+    programme.eligibility = rules
+    programme._change_reason = "edited"
+    programme_save(programme)
+    programme.classifications.set(terms)
+    instrument = programme.instruments.first()
+    if instrument is None:
+        instrument = Instrument(programme=programme, code="main")
+    instrument.name, instrument.type = instrument_name, instrument_type
+    instrument.full_clean(validate_unique=False)
+    instrument.save()
     return programme
 
 

@@ -22,6 +22,7 @@ from .forms import (
     DecisionForm,
     OverlapDecisionForm,
     ParticipationForm,
+    ProgrammeForm,
 )
 from .models import Application, Call, Cohort, CurationStatus, Participation, Programme
 
@@ -392,3 +393,49 @@ def eligible_list(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    """Submit a new programme (as a draft) or change a draft or returned one."""
+    programme = _programme(code, request.user) if code else None
+    if programme is not None and not request.user.has_perm(
+        "programmes.change_programme", programme
+    ):
+        raise PermissionDenied(_("You may not change this programme."))
+    if request.user.has_perm("programmes.curate_programme"):
+        organisations = registry_selectors.organisation_queryset(
+            filters=registry_selectors.DirectoryFilters()
+        ).exclude(kind="sme")
+    else:
+        organisations = registry_selectors.organisations_of_user(user=request.user).exclude(
+            kind="sme"
+        )
+    if programme is None and not organisations.exists():
+        raise PermissionDenied(_("Agencies and focal points submit programmes."))
+    form = ProgrammeForm(request.POST or None, instance=programme, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        fields = {
+            name: form.cleaned_data[name]
+            for name in services.PROGRAMME_FIELDS
+            if name in form.cleaned_data
+        }
+        try:
+            saved = services.programme_submit_draft(
+                user=request.user,
+                programme=programme,
+                fields=fields,
+                terms=form.terms(),
+                rules=form.eligibility_rules(),
+                instrument_name=form.cleaned_data["instrument_name"],
+                instrument_type=form.cleaned_data["instrument_type"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("Saved as a draft. Submit it for curation when it is complete.")
+            )
+            return redirect("programmes:programme-detail", code=saved.code)
+    return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})

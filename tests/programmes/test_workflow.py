@@ -140,3 +140,43 @@ def test_eligible_programmes_of_a_firm_exclude_other_economies_and_unpublished(w
     make_programme("br-only", economy="BR", responsible=None)
     codes = {p.code for p, _ in programmes_eligible_for(organisation=world.org_a)}
     assert "kr-open" in codes and "kr-hidden" not in codes and "br-only" not in codes
+
+
+def test_an_agency_submits_a_draft_that_curators_then_see(world):
+    from d4sme.programmes.models import Programme
+    from d4sme.programmes.selectors import curation_queue
+    from d4sme.registry.models import Economy, Organisation, Term
+
+    manager = world.users["manager"]
+    programme = services.programme_submit_draft(
+        user=manager,
+        programme=None,
+        fields={
+            "name": "Cloud Vouchers",
+            "economy": Economy.objects.get(code="KR"),
+            "responsible": Organisation.objects.get(code="kr-kosmo"),
+            "start_year": 2026,
+            "status": "active",
+        },
+        terms=list(Term.objects.filter(vocabulary_id="barriers", code="skills")),
+        rules={"size_classes": ["micro"]},
+        instrument_name="Vouchers",
+        instrument_type=Term.objects.filter(vocabulary_id="stip-instrument-types")
+        .exclude(parent=None)
+        .first(),
+    )
+    assert programme.code == "kr-cloud-vouchers" and programme.curation_status == "draft"
+    assert programme.submitted_by == manager and programme.instruments.get().name == "Vouchers"
+    services.programme_move(programme=programme, user=manager, to=CurationStatus.SUBMITTED)
+    assert programme in curation_queue(user=world.users["analyst"])
+    with pytest.raises(PermissionDenied):
+        services.programme_submit_draft(
+            user=world.users["sme_a"],
+            programme=None,
+            fields={"name": "Mine", "responsible": Organisation.objects.get(code="kr-kosmo")},
+            terms=[],
+            rules={},
+            instrument_name="x",
+            instrument_type=None,
+        )
+    assert not Programme.objects.filter(name="Mine").exists()
