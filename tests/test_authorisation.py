@@ -81,6 +81,10 @@ PAGES: dict[str, Endpoint] = {
     "programmes:compare": Endpoint(
         "GET", lambda w: reverse("programmes:compare") + "?economy=KR", EVERYONE
     ),
+    "programmes:open-data": Endpoint("GET", lambda w: reverse("programmes:open-data"), EVERYONE),
+    "programmes:open-data-download": Endpoint(
+        "GET", lambda w: reverse("programmes:open-data-download", args=["json"]), EVERYONE
+    ),
     "programmes:completeness": Endpoint(
         "GET", lambda w: reverse("programmes:completeness"), EVERYONE
     ),

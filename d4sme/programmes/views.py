@@ -439,3 +439,38 @@ def programme_edit(request: HttpRequest, code: str | None = None) -> HttpRespons
             )
             return redirect("programmes:programme-detail", code=saved.code)
     return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})
+
+
+@require_GET
+def open_data(request: HttpRequest) -> HttpResponse:
+    """Where the published programmes can be downloaded, with the codebook."""
+    from .exports import CODEBOOK
+
+    return render(request, "programmes/open_data.html", {"codebook": CODEBOOK})
+
+
+@require_GET
+def open_data_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The published programmes as a zip of CSV tables, an XLSX workbook or JSON."""
+    import json
+
+    from . import exports
+
+    if fmt == "csv":
+        body, content_type, name = (
+            exports.export_csv_zip(),
+            "application/zip",
+            "d4sme-programmes-csv.zip",
+        )
+    elif fmt == "xlsx":
+        body = exports.export_xlsx()
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        name = "d4sme-programmes.xlsx"
+    elif fmt == "json":
+        body = json.dumps(exports.export_json(), ensure_ascii=False, default=str).encode()
+        content_type, name = "application/json", "d4sme-programmes.json"
+    else:
+        raise Http404(_("Choose csv, xlsx or json."))
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

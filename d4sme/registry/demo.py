@@ -38,8 +38,17 @@ def _user(email: str, *, superuser: bool = False) -> User:
     return user
 
 
+def demo_prepare(*, smes: int, seed: int) -> list[str]:
+    """Create the demo users and population; return what to tell the person starting d4sme."""
+    report = demo_population(smes=smes, seed=seed)
+    lines = [f"Created {report.generated:,} synthetic SMEs."] if report.generated else []
+    lines.append(f"Demonstration logins (password for each: {report.password}):")
+    lines += [f"  {email:<32} {role}" for email, role in report.logins]
+    return lines
+
+
 @transaction.atomic
-def demo_prepare(*, smes: int, seed: int) -> DemoReport:
+def demo_population(*, smes: int, seed: int) -> DemoReport:
     """Create demo users and, if there are no synthetic SMEs yet, ``smes`` of them."""
     report = DemoReport()
     first_run = not Organisation.objects.filter(is_synthetic=True).exists()

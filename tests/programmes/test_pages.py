@@ -84,3 +84,15 @@ def test_the_api_explains_eligibility_to_a_member(client, world):
         "sections": "met",
         "youth_led": "unmet",
     }
+
+
+def test_open_data_downloads_carry_the_codebook(client):
+    import io
+    import zipfile
+
+    response = client.get(reverse("programmes:open-data-download", args=["csv"]))
+    assert response["Content-Type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert "codebook.csv" in names and "programmes.csv" in names
+    assert client.get(reverse("programmes:open-data-download", args=["pdf"])).status_code == 404
+    assert "Codebook" in client.get(reverse("programmes:open-data")).content.decode()

@@ -1,0 +1,28 @@
+"""Demonstration calls: the Korean programmes the demo manager runs are open for applications."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from .models import Call, CurationStatus, Programme
+
+DEMO_CALL_DAYS = 90
+
+
+def demo_prepare(*, smes: int, seed: int) -> list[str]:
+    """Open a call on each published programme of the demo manager's agency that has none."""
+    today = timezone.localdate()
+    opened = []
+    programmes = Programme.objects.filter(
+        curation_status=CurationStatus.PUBLISHED, responsible__code__in=["kr-kosmo", "kr-mss"]
+    ).exclude(status="ended")
+    for programme in programmes:
+        if not programme.calls.exists():
+            Call.objects.create(
+                programme=programme,
+                title=f"{programme.name}: demonstration call",
+                opens_on=today,
+                closes_on=today + timedelta(days=DEMO_CALL_DAYS),
+            )
+            opened.append(programme.name)
+    return [f"Opened demonstration calls for: {', '.join(opened)}."] if opened else []

@@ -1,0 +1,38 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from d4sme.programmes.exports import ProgrammeImportError, import_csv_zip, import_xlsx
+
+IMPORTERS = {".zip": import_csv_zip, ".xlsx": import_xlsx}
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update programmes (as published) from the tables of an export: a .zip of "
+        "CSV files or an .xlsx workbook. One bad row and nothing is imported."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("path", help="a .zip of CSV files or an .xlsx workbook")
+
+    def handle(self, *args, path: str, **options) -> None:
+        source = Path(path)
+        importer = IMPORTERS.get(source.suffix.lower())
+        if importer is None:
+            raise CommandError(
+                "Give a .zip of CSV files or an .xlsx workbook, as the export writes."
+            )
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Could not read {source}: {exc.strerror}.") from exc
+        try:
+            report = importer(data)
+        except ProgrammeImportError as exc:
+            for error in exc.errors:
+                self.stderr.write(error)
+            raise CommandError(
+                f"Nothing was imported: {len(exc.errors)} error(s); correct the rows above."
+            ) from exc
+        self.stdout.write(report.summary())
