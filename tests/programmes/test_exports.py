@@ -11,11 +11,13 @@ from openpyxl import load_workbook
 from d4sme.programmes.exports import (
     CODEBOOK,
     TABLES,
-    ProgrammeImportError,
     export_csv_zip,
     export_json,
     export_tables,
     export_xlsx,
+)
+from d4sme.programmes.imports import (
+    ProgrammeImportError,
     import_csv_zip,
     import_tables,
     import_xlsx,

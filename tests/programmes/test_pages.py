@@ -96,3 +96,21 @@ def test_open_data_downloads_carry_the_codebook(client):
     assert "codebook.csv" in names and "programmes.csv" in names
     assert client.get(reverse("programmes:open-data-download", args=["pdf"])).status_code == 404
     assert "Codebook" in client.get(reverse("programmes:open-data")).content.decode()
+
+
+def test_each_firm_sees_only_its_own_applications(client, programme_world):
+    from d4sme.programmes import services
+
+    services.application_submit(
+        call=programme_world.call,
+        organisation=programme_world.org_a,
+        user=programme_world.users["sme_a"],
+        motivation="Grow online.",
+    )
+    client.force_login(programme_world.users["sme_b"])
+    assert client.get("/api/v1/applications").json() == []
+    assert "Alpha Bakery" not in client.get(reverse("programmes:application-list")).content.decode()
+    client.force_login(programme_world.users["sme_a"])
+    assert [a["organisation"] for a in client.get("/api/v1/applications").json()] == [
+        programme_world.org_a.pk
+    ]

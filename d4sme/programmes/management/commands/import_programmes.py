@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from d4sme.programmes.exports import ProgrammeImportError, import_csv_zip, import_xlsx
+from d4sme.programmes.imports import ProgrammeImportError, import_csv_zip, import_xlsx
 
 IMPORTERS = {".zip": import_csv_zip, ".xlsx": import_xlsx}
 
