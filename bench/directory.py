@@ -15,17 +15,9 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "var" / "bench"
-POSTGRES_ADMIN_URL = os.environ.get(
-    "BENCH_POSTGRES_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
-POSTGRES_BENCH_DB = "d4sme_bench"
+from harness import DATABASES, percentile, run_on_databases
 
 SCENARIOS = [
     ("first page, no filter", {}, 0),
@@ -41,11 +33,6 @@ SCENARIOS = [
     ("name prefix", {"q": "Golden Bay"}, 0),
     ("page 200, economy", {"economy": "JP"}, 200),
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def raw_directory(cursor, filters: dict, after: tuple | None, page_size: int, cap: int) -> int:
@@ -156,22 +143,6 @@ def worker(args) -> dict:
     }
 
 
-def prepare_database(kind: str) -> str:
-    """Create an empty bench database and return its URL."""
-    if kind == "sqlite":
-        OUT.mkdir(parents=True, exist_ok=True)
-        path = OUT / "bench.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    import psycopg
-
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {POSTGRES_BENCH_DB}")
-        conn.execute(f"CREATE DATABASE {POSTGRES_BENCH_DB}")
-    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{POSTGRES_BENCH_DB}"
-
-
 def report(result: dict) -> str:
     lines = [
         f"### {result['database']}: {result['organisations']:,} organisations",
@@ -195,33 +166,24 @@ def main() -> None:
     parser.add_argument("--smes", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=100)
-    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--databases", default=DATABASES)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(args)))
         return
-    for kind in args.databases.split(","):
-        url = prepare_database(kind)
-        env = {**os.environ, "DATABASE_URL": url}
-        command = [
-            sys.executable,
-            __file__,
-            "--worker",
-            "--smes",
-            str(args.smes),
-            "--seed",
-            str(args.seed),
-            "--repeat",
-            str(args.repeat),
-        ]
-        completed = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT)
-        if completed.returncode != 0:
-            sys.exit(f"{kind} benchmark failed:\n{completed.stderr}")
-        result = json.loads(completed.stdout.strip().splitlines()[-1])
-        (OUT / f"directory-{kind}.json").write_text(json.dumps(result, indent=2))
-        print(report(result), flush=True)
-        print(flush=True)
+    options = [
+        part
+        for option in ("smes", "seed", "repeat")
+        for part in (f"--{option}", str(getattr(args, option)))
+    ]
+    run_on_databases(
+        script=__file__,
+        name="d4sme_bench_directory",
+        databases=args.databases,
+        options=options,
+        report=report,
+    )
 
 
 if __name__ == "__main__":

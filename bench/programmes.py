@@ -25,20 +25,12 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
-import sys
 import time
 from datetime import date
-from pathlib import Path
 
 import numpy as np
+from harness import DATABASES, percentile, run_on_databases
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "var" / "bench"
-POSTGRES_ADMIN_URL = os.environ.get(
-    "BENCH_POSTGRES_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
-POSTGRES_BENCH_DB = "d4sme_bench_programmes"
 PAGE_SIZE = 20
 WARM_UP = 3
 
@@ -70,11 +62,6 @@ POPULATION_COLUMNS = {
     "youth_led": "youth_led",
     "rural": "rural",
 }
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def load_population():
@@ -493,22 +480,6 @@ def worker(args) -> dict:
     }
 
 
-def prepare_database(kind: str) -> str:
-    """Create an empty bench database and return its URL."""
-    if kind == "sqlite":
-        OUT.mkdir(parents=True, exist_ok=True)
-        path = OUT / "programmes.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    import psycopg
-
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {POSTGRES_BENCH_DB}")
-        conn.execute(f"CREATE DATABASE {POSTGRES_BENCH_DB}")
-    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{POSTGRES_BENCH_DB}"
-
-
 def report(result: dict) -> str:
     e, stored = result["eligibility"], result["stored"]
     agreement = "all agree" if not e["disagreements"] else f"DISAGREE: {e['disagreements']}"
@@ -556,25 +527,24 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=200_000, help="pairs the loop checks")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=50, help="timed rounds per search query")
-    parser.add_argument("--databases", default="sqlite")
+    parser.add_argument("--databases", default=DATABASES)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(args)))
         return
-    for kind in args.databases.split(","):
-        url = prepare_database(kind)
-        env = {**os.environ, "DATABASE_URL": url}
-        command = [sys.executable, __file__, "--worker"]
-        for option in ("smes", "programmes", "pairs", "seed", "repeat"):
-            command += [f"--{option}", str(getattr(args, option))]
-        completed = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT)
-        if completed.returncode != 0:
-            sys.exit(f"{kind} benchmark failed:\n{completed.stderr}")
-        result = json.loads(completed.stdout.strip().splitlines()[-1])
-        (OUT / f"programmes-{kind}.json").write_text(json.dumps(result, indent=2))
-        print(report(result), flush=True)
-        print(flush=True)
+    options = [
+        part
+        for option in ("smes", "programmes", "pairs", "seed", "repeat")
+        for part in (f"--{option}", str(getattr(args, option)))
+    ]
+    run_on_databases(
+        script=__file__,
+        name="d4sme_bench_programmes",
+        databases=args.databases,
+        options=options,
+        report=report,
+    )
 
 
 if __name__ == "__main__":

@@ -3,9 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from d4sme.registry.models import Organisation
+from d4sme.registry.models import Organisation, Term
+from d4sme.registry.selectors import isic_sections
 
-from .models import ApplicationStatus, Cohort, Participation
+from .models import ApplicationStatus, Cohort, Participation, Programme
+from .services import PROGRAMME_FIELDS
 
 
 class ApplicationForm(forms.Form):
@@ -101,8 +103,6 @@ class OverlapDecisionForm(forms.Form):
 
 
 def _terms(vocabulary: str):
-    from d4sme.registry.models import Term
-
     return Term.objects.filter(vocabulary_id=vocabulary).order_by("position")
 
 
@@ -158,33 +158,12 @@ class ProgrammeForm(forms.ModelForm):
     )
 
     class Meta:
-        from .models import Programme
-
         model = Programme
-        fields = (
-            "name",
-            "acronym",
-            "original_language",
-            "original_name",
-            "description",
-            "economy",
-            "government_level",
-            "responsible",
-            "start_year",
-            "end_year",
-            "status",
-            "budget_amount",
-            "budget_currency",
-            "budget_year",
-            "budget_band",
-            "website",
-        )
+        fields = PROGRAMME_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, organisations, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        from d4sme.registry.selectors import isic_sections
-
         for name, vocabulary in (
             ("themes", "stip-themes"),
             ("support_categories", "support-categories"),

@@ -46,8 +46,12 @@ def programme_search(
         qs = qs.filter(economy_id__in=[c.upper() for c in filters.economy])
     if filters.agency:
         # A subquery rather than a join, so that no programme repeats and no DISTINCT is needed.
-        partners = Programme.co_implementers.through.objects.filter(organisation_id__in=filters.agency)
-        qs = qs.filter(Q(responsible_id__in=filters.agency) | Q(pk__in=partners.values("programme_id")))
+        partners = Programme.co_implementers.through.objects.filter(
+            organisation_id__in=filters.agency
+        )
+        qs = qs.filter(
+            Q(responsible_id__in=filters.agency) | Q(pk__in=partners.values("programme_id"))
+        )
     if filters.status:
         qs = qs.filter(status__in=filters.status)
     if filters.year:
