@@ -40,6 +40,7 @@ class ProgrammeDetailOut(ProgrammeOut):
     original_language: str
     original_name: str
     translations: dict
+    description_translations: dict
     budget_amount: float | None
     budget_currency: str
     budget_year: int | None
@@ -149,6 +150,7 @@ def programme_detail(request: HttpRequest, code: str):
                 "original_language",
                 "original_name",
                 "translations",
+                "description_translations",
                 "budget_currency",
                 "budget_year",
                 "budget_band",

@@ -68,6 +68,10 @@ def load_programme(
         "original_language": entry.get("original_language") or "en",
         "original_name": entry.get("original_name") or "",
         "translations": entry.get("translations") or {},
+        "description_translations": {
+            language: " ".join(text.split())
+            for language, text in (entry.get("description_translations") or {}).items()
+        },
         "description": " ".join((entry.get("description") or "").split()),
         "economy_id": entry.get("economy"),
         "government_level": entry.get("government_level") or "national",

@@ -79,6 +79,7 @@ CODEBOOK: list[dict[str, str]] = [
     _column("translations", "programme_code", "code", "The programme (see programmes.programme_code)."),
     _column("translations", "language", "code", "A language (ISO 639-1 code, such as ko)."),
     _column("translations", "name", "text", "The programme's name in that language."),
+    _column("translations", "description", "text", "The programme's description in that language, if translated."),
 ]
 # fmt: on
 # Table name -> its columns, in the codebook's order.
@@ -175,8 +176,12 @@ def _details(programme: Programme) -> dict[str, list[dict[str, Any]]]:
         ],
         # In the stored order, which the search text follows: an import then rebuilds it as it was.
         "translations": [
-            {"language": language, "name": name}
-            for language, name in programme.translations.items()
+            {
+                "language": language,
+                "name": programme.translations.get(language, ""),
+                "description": programme.description_translations.get(language, ""),
+            }
+            for language in {**programme.translations, **programme.description_translations}
         ],
     }
 

@@ -168,6 +168,7 @@ class _Draft:
     rules: dict[str, Any] = field(default_factory=dict)
     rules_valid: bool = True
     translations: dict[str, str] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)
 
 
 class _Reader:
@@ -325,11 +326,15 @@ class _Reader:
 
     def translation_row(self, draft: _Draft, row: dict) -> None:
         language, name = _text(row.get("language")), _text(row.get("name"))
-        if not language or not name:
-            raise _CellError("give both the language and the name")
-        if language in draft.translations:
+        description = _text(row.get("description"))
+        if not language or not (name or description):
+            raise _CellError("give the language and the name or description in it")
+        if language in draft.translations or language in draft.descriptions:
             raise _CellError(f"language '{language}' appears twice for the same programme")
-        draft.translations[language] = name
+        if name:
+            draft.translations[language] = name
+        if description:
+            draft.descriptions[language] = description
 
 
 def _column_of(field_name: str, fields: dict[str, str]) -> str:
@@ -342,6 +347,7 @@ def _programme_of(draft: _Draft, existing: Programme | None, errors: list[str]) 
     for column, field_name in PROGRAMME_FIELDS.items():
         setattr(programme, field_name, draft.columns[column])
     programme.translations = draft.translations
+    programme.description_translations = draft.descriptions
     programme.curation_status = CurationStatus.PUBLISHED
     # Rules already reported row by row are left out here, so as not to report them twice;
     # a programme with errors is never saved.

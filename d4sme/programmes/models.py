@@ -57,6 +57,9 @@ class Programme(TimestampedModel):
     original_name = models.CharField(_("name in the original language"), max_length=300, blank=True)
     translations = models.JSONField(_("translated names"), default=dict, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_translations = models.JSONField(
+        _("translated descriptions"), default=dict, blank=True
+    )
     economy = models.ForeignKey(
         Economy,
         verbose_name=_("economy"),
@@ -157,6 +160,11 @@ class Programme(TimestampedModel):
     def label(self) -> str:
         """Return the name in the active language, falling back to English."""
         return self.translations.get((get_language() or "en")[:2], self.name)
+
+    @property
+    def description_label(self) -> str:
+        """Return the description in the active language, falling back to English."""
+        return self.description_translations.get((get_language() or "en")[:2], self.description)
 
     @property
     def is_published(self) -> bool:

@@ -44,6 +44,7 @@ def search_text_of(programme: Programme) -> str:
         programme.original_name,
         programme.description,
         *programme.translations.values(),
+        *programme.description_translations.values(),
     ]
     return " ".join(" ".join(p.split()) for p in parts if p).casefold()
 

@@ -81,6 +81,10 @@ def programmes(instrument_types) -> list[Programme]:
             original_name="스마트공장 보급확산",
             translations={"ko": "스마트공장", "pt": "Fábrica inteligente"},
             description="Helps manufacturers digitise.\nSecond line; with, commas.",
+            description_translations={
+                "ko": "제조업체의 디지털화를 돕습니다.",
+                "es": "Ayuda a digitalizar.",
+            },
             economy_id="KR",
             government_level="national",
             responsible=Organisation.objects.get(code="kr-kosmo"),
@@ -392,8 +396,9 @@ def test_the_json_nests_each_programme_with_its_rows(programmes):
     assert smart["eligibility"][0] == {"rule": "size_classes", "value": ["micro", "small"]}
     assert {"organisation": "kr-smba"} in smart["co_implementers"]
     assert smart["translations"] == [
-        {"language": "ko", "name": "스마트공장"},
-        {"language": "pt", "name": "Fábrica inteligente"},
+        {"language": "ko", "name": "스마트공장", "description": "제조업체의 디지털화를 돕습니다."},
+        {"language": "pt", "name": "Fábrica inteligente", "description": ""},
+        {"language": "es", "name": "", "description": "Ayuda a digitalizar."},
     ]
     assert len(smart["classifications"]) == 5
     assert document["codebook"] == CODEBOOK
