@@ -5,7 +5,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from d4sme.registry import selectors as registry_selectors
@@ -207,8 +207,6 @@ def application_create(request: HttpRequest, call_id: int, payload: ApplicationI
     application = services.application_submit(
         call=call, organisation=firm, user=request.auth, motivation=payload.motivation
     )
-    from ninja import Status
-
     return Status(201, application)
 
 

@@ -1,7 +1,7 @@
 """Reads from the programme registry: search with facets, eligibility, completeness, queues."""
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -78,14 +78,30 @@ class FacetValue:
     selected: bool
 
 
+def _without(filters: ProgrammeFilters, facet: str) -> ProgrammeFilters:
+    """Return the filters with one facet's selection removed."""
+    if facet in TERM_FACETS:
+        return replace(filters, terms={k: v for k, v in filters.terms.items() if k != facet})
+    return replace(filters, **{facet: ()})
+
+
 def programme_facets(
     *, results: QuerySet[Programme], filters: ProgrammeFilters
 ) -> dict[str, list[FacetValue]]:
-    """Return, per facet, its values among the results with how many programmes have each."""
-    ids = results.values("pk")
+    """Return, per facet, its values with how many programmes each would match.
+
+    A facet's counts leave out the facet's own selection (other facets still apply), so that a
+    reader can add a second economy or theme to the first: values of one facet combine with
+    "or", facets with "and". A facet with nothing selected counts over the results themselves.
+    """
+
+    def base(facet: str, selected: bool) -> QuerySet[Programme]:
+        return programme_search(filters=_without(filters, facet)) if selected else results
+
     facets: dict[str, list[FacetValue]] = {}
     economies = (
-        results.exclude(economy=None)
+        base("economy", bool(filters.economy))
+        .exclude(economy=None)
         .values("economy_id", "economy__name")
         .annotate(n=Count("pk", distinct=True))
         .order_by("economy__name")
@@ -95,7 +111,9 @@ def programme_facets(
         for e in economies
     ]
     agencies = (
-        Organisation.objects.filter(programmes_responsible__in=ids)
+        Organisation.objects.filter(
+            programmes_responsible__in=base("agency", bool(filters.agency)).values("pk")
+        )
         .annotate(n=Count("programmes_responsible", distinct=True))
         .order_by("legal_name")
     )
@@ -103,28 +121,37 @@ def programme_facets(
         FacetValue(str(a.pk), a.short_name or a.legal_name, a.n, a.pk in filters.agency)
         for a in agencies
     ]
-    statuses = dict(results.order_by().values_list("status").annotate(n=Count("pk")))
-
+    statuses = dict(
+        base("status", bool(filters.status))
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
     facets["status"] = [
         FacetValue(code, label, statuses[code], code in filters.status)
         for code, label in ProgrammeStatus.choices
         if statuses.get(code)
     ]
-    counts = (
-        Programme.classifications.through.objects.filter(programme_id__in=ids)
-        .values("term_id")
-        .annotate(n=Count("programme_id", distinct=True))
-    )
-    by_term = {row["term_id"]: row["n"] for row in counts}
-    terms = Term.objects.filter(pk__in=by_term, vocabulary_id__in=TERM_FACETS.values()).order_by(
-        "position"
-    )
+
+    def term_counts(programmes: QuerySet[Programme]) -> dict[int, int]:
+        rows = (
+            Programme.classifications.through.objects.filter(
+                programme_id__in=programmes.values("pk")
+            )
+            .values("term_id")
+            .annotate(n=Count("programme_id", distinct=True))
+        )
+        return {row["term_id"]: row["n"] for row in rows}
+
+    shared = term_counts(results)
+    terms = Term.objects.filter(vocabulary_id__in=TERM_FACETS.values()).order_by("position")
     for facet, vocabulary in TERM_FACETS.items():
         chosen = filters.terms.get(facet, ())
+        counts = term_counts(base(facet, True)) if chosen else shared
         facets[facet] = [
-            FacetValue(t.code, t.label, by_term[t.pk], t.code in chosen)
+            FacetValue(t.code, t.label, counts[t.pk], t.code in chosen)
             for t in terms
-            if t.vocabulary_id == vocabulary
+            if t.vocabulary_id == vocabulary and counts.get(t.pk)
         ]
     return facets
 

@@ -114,3 +114,18 @@ def test_each_firm_sees_only_its_own_applications(client, programme_world):
     assert [a["organisation"] for a in client.get("/api/v1/applications").json()] == [
         programme_world.org_a.pk
     ]
+
+
+def test_a_facet_offers_its_other_values_once_one_is_chosen():
+    from d4sme.programmes.selectors import ProgrammeFilters, programme_facets, programme_search
+
+    korea = ProgrammeFilters(economy=("KR",))
+    facets = programme_facets(results=programme_search(filters=korea), filters=korea)
+    economies = {f.value: f for f in facets["economy"]}
+    assert economies["KR"].selected and economies["KR"].count == 7
+    assert "BR" in economies and not economies["BR"].selected  # a second economy can be added
+    both = ProgrammeFilters(economy=("KR", "BR"))
+    assert programme_search(filters=both).count() == 7 + economies["BR"].count
+    # Other facets count within the chosen economies only.
+    statuses = {f.value: f.count for f in facets["status"]}
+    assert sum(statuses.values()) == 7
