@@ -129,3 +129,12 @@ def test_a_facet_offers_its_other_values_once_one_is_chosen():
     # Other facets count within the chosen economies only.
     statuses = {f.value: f.count for f in facets["status"]}
     assert sum(statuses.values()) == 7
+
+
+def test_a_korean_reader_finds_a_programme_by_words_of_its_korean_description(client):
+    # "임금" (wages) appears only in the Korean description, not in any name.
+    html = client.get(
+        reverse("programmes:programme-list"), {"q": "임금"}, HTTP_ACCEPT_LANGUAGE="ko"
+    ).content.decode()
+    assert "청년 디지털 일자리 사업" in html
+    assert "고용노동부" in html  # the description is shown in Korean too
