@@ -11,6 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from d4sme.registry.models import Economy, Organisation, OrganisationKind, Role, User
 from d4sme.registry.services import membership_grant, organisation_register, user_sign_up
@@ -26,6 +27,14 @@ def load_all_content() -> None:
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_all_content()
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Each test starts in English: a request in another language leaves it active otherwise."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
