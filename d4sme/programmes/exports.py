@@ -174,7 +174,7 @@ def _details(programme: Programme) -> dict[str, list[dict[str, Any]]]:
         "eligibility": [
             {"rule": rule, "value": value} for rule, value in _rules_in_order(programme.eligibility)
         ],
-        # In the stored order, which the search text follows: an import then rebuilds it as it was.
+        # In the stored order, so that an export of an import reads as the original export.
         "translations": [
             {
                 "language": language,

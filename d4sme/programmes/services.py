@@ -43,8 +43,12 @@ def search_text_of(programme: Programme) -> str:
         programme.acronym,
         programme.original_name,
         programme.description,
-        *programme.translations.values(),
-        *programme.description_translations.values(),
+        # By language code: PostgreSQL's jsonb does not keep the order the keys were written in.
+        *(programme.translations[code] for code in sorted(programme.translations)),
+        *(
+            programme.description_translations[c]
+            for c in sorted(programme.description_translations)
+        ),
     ]
     return " ".join(" ".join(p.split()) for p in parts if p).casefold()
 
