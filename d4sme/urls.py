@@ -10,6 +10,7 @@ urlpatterns = [
     path("", registry_views.home, name="home"),
     path("", include("d4sme.registry.urls")),
     path("programmes/", include("d4sme.programmes.urls")),
+    path("assessments/", include("d4sme.assessments.urls")),
     path("accounts/sign-up/", registry_views.sign_up, name="sign-up"),
     path(
         "accounts/login/",

@@ -27,6 +27,8 @@ STAFF_ONLY = {**dict.fromkeys(ACTORS, LOGIN), "admin": OK}
 ANALYSTS = {**dict.fromkeys(ACTORS, DENIED), "anonymous": LOGIN, "analyst": OK, "admin": OK}
 MANAGERS = {**dict.fromkeys(ACTORS, DENIED), "anonymous": LOGIN, "manager": OK, "admin": OK}
 SIGNED_IN_API = {**EVERYONE, "anonymous": LOGIN}
+# A firm's assessment: its members and administrators; to anyone else it does not exist.
+OWN_RESPONSE = {**dict.fromkeys(ACTORS, NOT_FOUND), "anonymous": LOGIN, "sme_a": OK, "admin": OK}
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,54 @@ PAGES: dict[str, Endpoint] = {
         lambda w: reverse("programmes:participation-edit", args=[w.participation.pk]),
         MANAGERS,
     ),
+    "assessments:home": Endpoint("GET", lambda w: reverse("assessments:home"), EVERYONE),
+    "assessments:instrument-detail": Endpoint(
+        "GET", lambda w: reverse("assessments:instrument-detail", args=["dma-sme"]), EVERYONE
+    ),
+    # A firm's member assesses it; so does the manager of a programme it applied to.
+    "assessments:start": Endpoint(
+        "POST",
+        lambda w: reverse("assessments:start"),
+        {**dict.fromkeys(ACTORS, DENIED), "anonymous": LOGIN, "sme_a": OK, "manager": OK},
+        lambda w: {"instrument": "dma-sme", "organisation": w.org_a.pk, "stage": "before"},
+    ),
+    "assessments:response-resume": Endpoint(
+        "GET", lambda w: reverse("assessments:response-resume", args=[w.open_a.pk]), OWN_RESPONSE
+    ),
+    "assessments:response-page": Endpoint(
+        "GET",
+        lambda w: reverse("assessments:response-page", args=[w.open_a.pk, 1]),
+        OWN_RESPONSE,
+    ),
+    "assessments:response-review": Endpoint(
+        "GET", lambda w: reverse("assessments:response-review", args=[w.open_a.pk]), OWN_RESPONSE
+    ),
+    "assessments:response-report": Endpoint(
+        "GET", lambda w: reverse("assessments:response-report", args=[w.done_a.pk]), OWN_RESPONSE
+    ),
+    "assessments:response-pdf": Endpoint(
+        "GET", lambda w: reverse("assessments:response-pdf", args=[w.done_a.pk]), OWN_RESPONSE
+    ),
+    "assessments:response-data": Endpoint(
+        "GET",
+        lambda w: reverse("assessments:response-data", args=[w.done_a.pk, "csv"]),
+        OWN_RESPONSE,
+    ),
+    "assessments:dashboard": Endpoint(
+        "GET", lambda w: reverse("assessments:dashboard"), {**ANALYSTS, "manager": OK}
+    ),
+    "assessments:import-new": Endpoint(
+        "GET", lambda w: reverse("assessments:import-new"), {**ANALYSTS, "manager": OK}
+    ),
+    # An import's page belongs to whoever uploaded the file (here the analyst).
+    "assessments:import-detail": Endpoint(
+        "GET",
+        lambda w: reverse("assessments:import-detail", args=[w.response_import.pk]),
+        {**dict.fromkeys(ACTORS, NOT_FOUND), "anonymous": LOGIN, "analyst": OK, "admin": OK},
+    ),
+    "assessments:import-template": Endpoint(
+        "GET", lambda w: reverse("assessments:import-template", args=[w.dma.pk]), EVERYONE
+    ),
     "api:openapi-json": Endpoint("GET", lambda w: reverse("api:openapi-json"), EVERYONE),
     "api:openapi-view": Endpoint("GET", lambda w: reverse("api:openapi-view"), EVERYONE),
 }
@@ -236,6 +286,48 @@ API: dict[str, Endpoint] = {
             "admin": OK,
         },
         lambda w: {"status": "waitlisted", "reason": "Full."},
+    ),
+    "GET /api/v1/assessments/instruments": Endpoint(
+        "GET", lambda w: "/api/v1/assessments/instruments", EVERYONE
+    ),
+    "GET /api/v1/assessments/instruments/{code}": Endpoint(
+        "GET", lambda w: "/api/v1/assessments/instruments/iiot-readiness", EVERYONE
+    ),
+    "GET /api/v1/assessments/responses": Endpoint(
+        "GET", lambda w: "/api/v1/assessments/responses", SIGNED_IN_API
+    ),
+    "POST /api/v1/assessments/responses": Endpoint(
+        "POST",
+        lambda w: "/api/v1/assessments/responses",
+        {
+            **dict.fromkeys(ACTORS, DENIED),
+            "anonymous": LOGIN,
+            "sme_a": OK,
+            "manager": OK,
+            "admin": OK,
+        },
+        lambda w: {"instrument": "dma-sme", "organisation": w.org_a.pk, "stage": "after"},
+    ),
+    "GET /api/v1/assessments/responses/{pk}": Endpoint(
+        "GET", lambda w: f"/api/v1/assessments/responses/{w.open_a.pk}", OWN_RESPONSE
+    ),
+    "PATCH /api/v1/assessments/responses/{pk}": Endpoint(
+        "PATCH",
+        lambda w: f"/api/v1/assessments/responses/{w.open_a.pk}",
+        OWN_RESPONSE,
+        lambda w: {"answers": {"q2": ["finance"]}},
+    ),
+    "POST /api/v1/assessments/responses/{pk}/submit": Endpoint(
+        "POST", lambda w: f"/api/v1/assessments/responses/{w.open_a.pk}/submit", OWN_RESPONSE
+    ),
+    "GET /api/v1/assessments/responses/{pk}/scores": Endpoint(
+        "GET", lambda w: f"/api/v1/assessments/responses/{w.done_a.pk}/scores", OWN_RESPONSE
+    ),
+    "GET /api/v1/assessments/responses/{pk}/benchmark": Endpoint(
+        "GET", lambda w: f"/api/v1/assessments/responses/{w.done_a.pk}/benchmark", OWN_RESPONSE
+    ),
+    "GET /api/v1/assessments/responses/{pk}/report.pdf": Endpoint(
+        "GET", lambda w: f"/api/v1/assessments/responses/{w.done_a.pk}/report.pdf", OWN_RESPONSE
     ),
 }
 
@@ -309,7 +401,26 @@ def access_world(world):
     world.participation = programme_services.participation_add(
         cohort=world.cohort, application=accepted, user=manager
     )
+    assessments_for(world)
     return world
+
+
+def assessments_for(world) -> None:
+    """A submitted and a complete but open assessment of firm A, and the analyst's import."""
+    from d4sme.assessments.models import Instrument, ResponseImport
+    from d4sme.assessments.services import response_save, response_start
+    from tests.assessments.conftest import random_answers, take
+
+    world.dma = Instrument.objects.get(pk="dma-sme").current_version()
+    answers = random_answers(world.dma.parsed, seed=5)
+    world.done_a = take(world.users["sme_a"], world.org_a, world.dma, answers)
+    world.open_a = response_start(
+        user=world.users["sme_a"], organisation=world.org_a, instrument=world.dma.instrument
+    )
+    response_save(response=world.open_a, user=world.users["sme_a"], answers=answers)
+    world.response_import = ResponseImport.objects.create(
+        version=world.dma, file_name="survey.csv", content=b"", created_by=world.users["analyst"]
+    )
 
 
 def client_for(world, actor: str) -> Client:

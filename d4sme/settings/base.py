@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "d4sme.core",
     "d4sme.registry",
     "d4sme.programmes",
+    "d4sme.assessments",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -159,4 +160,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("D4SME_LOG_LEVEL", "INFO")},
+    # The PDF renderer's font subsetting logs every glyph at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ("fontTools", "weasyprint")},
 }

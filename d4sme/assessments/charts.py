@@ -1,0 +1,150 @@
+"""Charts as Vega-Lite specifications: drawn by vega-embed in the browser and turned into SVG
+on the server (vl-convert) for the PDF, so both show the same chart from one specification."""
+
+from __future__ import annotations
+
+import math
+
+import vl_convert
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+RINGS = (25, 50, 75, 100)
+PALETTE = ["#1d4e89", "#d1495b", "#00798c", "#edae49"]
+
+
+def _polar(radius_field: str, count: int) -> list[dict]:
+    angle = f"2 * PI * datum.axis / {count}"
+    return [
+        {"calculate": f"datum.{radius_field} * sin({angle})", "as": "x"},
+        {"calculate": f"datum.{radius_field} * cos({angle})", "as": "y"},
+    ]
+
+
+def radar(dimensions: list[tuple[str, str]], series: list[tuple[str, dict]], title: str) -> dict:
+    """A radar chart of 0-100 scores per dimension; each series is (name, {code: score})."""
+    count = len(dimensions)
+    closed = [*range(count), 0]
+    points = [
+        {
+            "series": name,
+            "axis": axis,
+            "order": position,
+            "dimension": dimensions[axis][1],
+            "score": scores.get(dimensions[axis][0]),
+        }
+        for name, scores in series
+        for position, axis in enumerate(closed)
+        if scores.get(dimensions[axis][0]) is not None
+    ]
+    rings = [{"ring": r, "axis": a, "order": i} for r in RINGS for i, a in enumerate(closed)]
+    labels = [
+        {
+            "axis": a,
+            "dimension": label,
+            "reach": 112,
+            "align": "center"
+            if abs(math.sin(2 * math.pi * a / count)) < 0.1
+            else ("left" if math.sin(2 * math.pi * a / count) > 0 else "right"),
+        }
+        for a, (_code, label) in enumerate(dimensions)
+    ]
+    scale = {"domain": [-165, 165]}
+    position = {
+        "x": {"field": "x", "type": "quantitative", "scale": scale, "axis": None},
+        "y": {"field": "y", "type": "quantitative", "scale": scale, "axis": None},
+    }
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": 440,
+        "height": 400,
+        "config": {"view": {"stroke": None}, "font": "Noto Sans, Arial, sans-serif"},
+        "layer": [
+            {
+                "data": {"values": rings},
+                "transform": _polar("ring", count),
+                "mark": {"type": "line", "color": "#c8c8c8", "strokeWidth": 1},
+                "encoding": {
+                    **position,
+                    "detail": {"field": "ring"},
+                    "order": {"field": "order"},
+                },
+            },
+            {
+                "data": {"values": points},
+                "transform": _polar("score", count),
+                "mark": {"type": "line", "point": True, "strokeWidth": 2.5},
+                "encoding": {
+                    **position,
+                    "order": {"field": "order"},
+                    "color": {
+                        "field": "series",
+                        "type": "nominal",
+                        "scale": {"range": PALETTE},
+                        "sort": [name for name, _s in series],
+                        "legend": {"orient": "bottom", "title": None},
+                    },
+                    "tooltip": [
+                        {"field": "series", "type": "nominal"},
+                        {"field": "dimension", "type": "nominal"},
+                        {"field": "score", "type": "quantitative", "format": ".1f"},
+                    ],
+                },
+            },
+            {
+                "data": {"values": labels},
+                "transform": _polar("reach", count),
+                "mark": {"type": "text", "fontSize": 11, "limit": 170},
+                "encoding": {
+                    **position,
+                    "text": {"field": "dimension"},
+                    "align": {"field": "align", "type": "nominal", "scale": None},
+                },
+            },
+        ],
+    }
+
+
+def progress(dimensions: list[tuple[str, str]], stages: list[tuple[str, dict]], title: str) -> dict:
+    """Grouped bars of dimension scores, one bar per stage (before, after, follow-up)."""
+    values = [
+        {"stage": stage, "dimension": label, "score": scores.get(code)}
+        for stage, scores in stages
+        for code, label in dimensions
+    ]
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": 420,
+        "height": 240,
+        "config": {"font": "Noto Sans, Arial, sans-serif"},
+        "data": {"values": values},
+        "mark": "bar",
+        "encoding": {
+            "y": {"field": "dimension", "type": "nominal", "title": None, "sort": None},
+            "x": {
+                "field": "score",
+                "type": "quantitative",
+                "title": None,
+                "scale": {"domain": [0, 100]},
+            },
+            "yOffset": {"field": "stage", "sort": [s for s, _v in stages]},
+            "color": {
+                "field": "stage",
+                "type": "nominal",
+                "sort": [s for s, _v in stages],
+                "scale": {"range": PALETTE},
+                "legend": {"orient": "bottom", "title": None},
+            },
+            "tooltip": [
+                {"field": "stage", "type": "nominal"},
+                {"field": "dimension", "type": "nominal"},
+                {"field": "score", "type": "quantitative", "format": ".1f"},
+            ],
+        },
+    }
+
+
+def to_svg(spec: dict) -> str:
+    """Render a specification to SVG on the server, for the PDF report."""
+    return vl_convert.vegalite_to_svg(spec)

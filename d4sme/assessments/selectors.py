@@ -1,0 +1,264 @@
+"""Reading assessments: a firm's report, and the aggregates managers and analysts see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import median
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from d4sme.programmes.models import Participation, Programme
+from d4sme.registry.models import Organisation, Role, SizeClass
+
+from . import charts
+from .benchmarks import SCOPE_LABELS, min_cell_size
+from .diagnosis import Finding, diagnose
+from .instruments import Band, Definition
+from .models import BenchmarkPosition, Instrument, Response, ResponseStatus, Stage
+
+
+def responses_visible_to(user) -> QuerySet[Response]:
+    """Responses of the user's organisations and those the user entered as an advisor."""
+    if not user.is_authenticated:
+        return Response.objects.none()
+    mine = user.memberships.values("organisation_id")
+    return (
+        Response.objects.filter(Q(organisation_id__in=mine) | Q(entered_by=user))
+        .select_related("version__instrument", "organisation")
+        .order_by("-updated_at")
+    )
+
+
+def organisations_to_assess(user) -> list[Organisation]:
+    """Firms the user may assess: their own, and applicants to programmes they manage."""
+    if not user.is_authenticated:
+        return []
+    own = Organisation.objects.filter(memberships__user=user)
+    managed = user.memberships.filter(role=Role.PROGRAMME_MANAGER).values("organisation_id")
+    advised = Organisation.objects.filter(
+        Q(applications__call__programme__responsible_id__in=managed)
+        | Q(applications__call__programme__co_implementers__in=managed)
+    )
+    found = {o.pk: o for o in [*own, *advised]}
+    return sorted(found.values(), key=lambda o: o.legal_name.casefold())
+
+
+def participations_of(organisations: list[Organisation]) -> QuerySet[Participation]:
+    return Participation.objects.filter(
+        application__organisation__in=[o.pk for o in organisations]
+    ).select_related("cohort__programme", "application__organisation")
+
+
+@dataclass
+class DimensionRow:
+    code: str
+    label: str
+    score: float
+    band: Band | None
+    peer_median: float | None = None
+    percentile: float | None = None
+
+
+@dataclass
+class Report:
+    response: Response
+    definition: Definition
+    band: Band | None
+    level_index: int | None
+    rows: list[DimensionRow]
+    position: BenchmarkPosition | None
+    scope_label: str
+    findings: list[Finding]
+    history: list[Response]
+    next_band: Band | None
+    points_to_next_band: float | None
+    charts: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def level(self):
+        if self.level_index is None:
+            return None
+        return self.definition.levels[self.level_index]
+
+
+def report(response: Response) -> Report:
+    """Everything the report page and its PDF show about one submitted response."""
+    definition = response.version.parsed
+    position = BenchmarkPosition.objects.filter(response=response).select_related("group").first()
+    rows = []
+    for dimension in definition.dimensions:
+        score = response.scores["dimensions"][dimension.code]
+        rows.append(
+            DimensionRow(
+                dimension.code,
+                dimension.label,
+                score,
+                definition.band_for(score),
+                position.group.medians.get(dimension.code) if position else None,
+                position.percentiles.get(dimension.code) if position else None,
+            )
+        )
+    band = definition.band_for(response.overall)
+    bands = list(definition.bands)
+    index = bands.index(band) if band in bands else len(bands) - 1
+    next_band = bands[index + 1] if index + 1 < len(bands) else None
+    history = list(
+        Response.objects.filter(
+            organisation=response.organisation,
+            version__instrument=response.version.instrument,
+            status=ResponseStatus.SUBMITTED,
+        ).order_by("submitted_at", "id")
+    )
+    level_codes = [lv.code for lv in definition.levels]
+    dims = [(d.code, d.label) for d in definition.dimensions]
+    series = [(_("Your scores"), response.scores["dimensions"])]
+    if position:
+        series.append((_("Peer median"), position.group.medians))
+    found = Report(
+        response=response,
+        definition=definition,
+        band=band,
+        level_index=level_codes.index(response.level) if response.level in level_codes else None,
+        rows=rows,
+        position=position,
+        scope_label=str(SCOPE_LABELS.get(position.group.scope, "")) if position else "",
+        findings=diagnose(definition, response.answers, response.scores, response.organisation),
+        history=history,
+        next_band=next_band,
+        points_to_next_band=round(band.upto + 0.01 - response.overall, 2) if next_band else None,
+    )
+    found.charts["radar"] = charts.radar(dims, series, _("Dimension scores (0-100)"))
+    if len(history) > 1:
+        found.charts["progress"] = charts.progress(
+            dims,
+            [
+                (f"{r.get_stage_display()} · {r.submitted_at:%Y-%m-%d}", r.scores["dimensions"])
+                for r in history
+                if r.version.instrument_id == response.version.instrument_id
+            ],
+            _("Progress between assessments"),
+        )
+    return found
+
+
+# -- aggregates -----------------------------------------------------------------------------
+
+BREAKDOWNS = {
+    "economy": ("organisation__economy_id", _("Economy")),
+    "sector": ("organisation__isic_section", _("Sector (ISIC section)")),
+    "size_class": ("organisation__size_class", _("Size class")),
+}
+
+
+@dataclass
+class Cell:
+    label: str
+    size: int
+    suppressed: bool
+    median: float | None = None
+    bands: list[int] = field(default_factory=list)
+
+
+def latest_scores(instrument: Instrument) -> QuerySet[Response]:
+    """The latest submitted response of each organisation to an instrument."""
+    from .benchmarks import latest_per_organisation_ids
+
+    return Response.objects.filter(pk__in=latest_per_organisation_ids(instrument))
+
+
+def distribution(instrument: Instrument, by: str) -> list[Cell]:
+    """Overall scores of the latest response per firm, grouped; groups under 5 suppressed."""
+    field_name, _label = BREAKDOWNS[by]
+    definition = instrument.current_version().parsed
+    band_codes = [b.code for b in definition.bands]
+    groups: dict[str, list[tuple[float, str]]] = {}
+    for key, overall, band in latest_scores(instrument).values_list(field_name, "overall", "band"):
+        groups.setdefault(key or "", []).append((overall, band))
+    labels = dict(SizeClass.choices) if by == "size_class" else {}
+    cells = []
+    for key in sorted(groups):
+        values = groups[key]
+        label = str(labels.get(key, key)) or _("Unknown")
+        if len(values) < min_cell_size():
+            cells.append(Cell(label, len(values), True))
+            continue
+        counts = [sum(1 for _o, b in values if b == code) for code in band_codes]
+        cells.append(
+            Cell(label, len(values), False, round(median(o for o, _b in values), 1), counts)
+        )
+    return cells
+
+
+@dataclass
+class Change:
+    label: str
+    before: float | None
+    after: float | None
+
+    @property
+    def difference(self) -> float | None:
+        if self.before is None or self.after is None:
+            return None
+        return round(self.after - self.before, 1)
+
+
+@dataclass
+class CohortChange:
+    programme: Programme
+    instrument: Instrument
+    pairs: int
+    suppressed: bool
+    changes: list[Change]
+
+
+def cohort_change(programme: Programme, instrument: Instrument) -> CohortChange:
+    """Mean scores before and after support of the programme's participants measured twice.
+
+    A participant counts when it has a submitted "before" and a submitted "after" response
+    linked to its participation; with fewer than 5 such participants nothing is shown.
+    """
+    responses = Response.objects.filter(
+        participation__cohort__programme=programme,
+        version__instrument=instrument,
+        status=ResponseStatus.SUBMITTED,
+        stage__in=[Stage.BEFORE, Stage.AFTER],
+    ).order_by("submitted_at", "id")
+    by_participation: dict[int, dict[str, Response]] = {}
+    for r in responses:
+        by_participation.setdefault(r.participation_id, {})[r.stage] = r
+    pairs = [p for p in by_participation.values() if Stage.BEFORE in p and Stage.AFTER in p]
+    definition = instrument.current_version().parsed
+    suppressed = len(pairs) < min_cell_size()
+    changes = []
+    if not suppressed:
+
+        def mean(stage, code):
+            if code is None:
+                return round(sum(p[stage].overall for p in pairs) / len(pairs), 1)
+            values = [p[stage].scores["dimensions"].get(code) for p in pairs]
+            values = [v for v in values if v is not None]
+            return round(sum(values) / len(values), 1) if values else None
+
+        changes.append(Change(_("Overall"), mean(Stage.BEFORE, None), mean(Stage.AFTER, None)))
+        for d in definition.dimensions:
+            changes.append(Change(d.label, mean(Stage.BEFORE, d.code), mean(Stage.AFTER, d.code)))
+    return CohortChange(programme, instrument, len(pairs), suppressed, changes)
+
+
+def programmes_for_dashboard(user) -> QuerySet[Programme]:
+    """Analysts and administrators see every programme; managers see the ones they run."""
+    from d4sme.programmes.rules import is_analyst
+    from d4sme.registry.rules import is_administrator
+
+    measured = Programme.objects.filter(
+        cohorts__participations__assessment_responses__isnull=False
+    ).distinct()
+    if is_analyst.test(user) or is_administrator.test(user):
+        return measured.order_by("name")
+    managed = user.memberships.filter(role=Role.PROGRAMME_MANAGER).values("organisation_id")
+    return (
+        measured.filter(Q(responsible_id__in=managed) | Q(co_implementers__in=managed))
+        .distinct()
+        .order_by("name")
+    )
