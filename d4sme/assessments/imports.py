@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime, time
+from zipfile import BadZipFile
 
 from django.db import transaction
 from django.utils import timezone
@@ -51,7 +52,7 @@ def read_table(name: str, content: bytes) -> list[dict[str, str]]:
     if name.lower().endswith(".xlsx"):
         try:
             book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
             raise ValueError(_("The file is not a readable XLSX workbook.")) from exc
         sheet = book.worksheets[0]
         rows = sheet.iter_rows(values_only=True)

@@ -1,0 +1,189 @@
+"""Bulk import of responses: whole or nothing, row-level errors, run by the task worker."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import Workbook
+
+from d4sme.assessments.imports import columns, import_run
+from d4sme.assessments.models import BenchmarkPosition, ImportStatus, Response, ResponseImport
+from d4sme.assessments.scoring import engine
+from d4sme.registry.models import Economy, Organisation, OrganisationKind
+
+from .conftest import random_answers
+
+
+def cells(definition, answers: dict) -> dict[str, str]:
+    """One response's answers as the import's columns."""
+    row: dict[str, str] = {}
+    for q in definition.questions:
+        given = answers.get(q.code)
+        if q.type == "grid":
+            row.update({f"{q.code}.{r}": v for r, v in given.items()})
+        elif q.type == "matrix":
+            row.update({f"{q.code}.{r}": ";".join(v) for r, v in given.items()})
+        elif q.type == "multiple":
+            row[q.code] = ";".join(given)
+        elif given is not None:
+            row[q.code] = str(given)
+    return row
+
+
+def rows_for(definition, organisations, stage="before") -> list[dict]:
+    return [
+        {
+            "organisation": str(o.pk) if i % 2 else o.code or str(o.pk),
+            "stage": stage,
+            "submitted_at": "2026-03-01",
+            **cells(definition, random_answers(definition, seed=i, maturity=0.1 * i)),
+        }
+        for i, o in enumerate(organisations)
+    ]
+
+
+def as_csv(definition, rows: list[dict]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns(definition))
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def as_xlsx(definition, rows: list[dict]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    header = columns(definition)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([row.get(c, "") for c in header])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def survey_firms(content) -> list[Organisation]:
+    return [
+        Organisation.objects.create(
+            kind=OrganisationKind.SME,
+            code=f"survey-{i}",
+            legal_name=f"Survey Firm {i}",
+            economy=Economy.objects.get(code="PE"),
+            isic_section="C",
+            isic_division="10",
+            employees=12,
+        )
+        for i in range(6)
+    ]
+
+
+def job_for(version, name: str, content: bytes, user=None) -> ResponseImport:
+    return ResponseImport.objects.create(
+        version=version, file_name=name, content=content, created_by=user
+    )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_valid_file_lands_whole_with_the_engines_scores(fmt, dma, survey_firms):
+    definition = dma.parsed
+    rows = rows_for(definition, survey_firms)
+    content = as_csv(definition, rows) if fmt == "csv" else as_xlsx(definition, rows)
+    job = job_for(dma, f"survey.{fmt}", content)
+    import_run(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.created, job.total, job.errors) == (ImportStatus.DONE, 6, 6, [])
+    imported = Response.objects.filter(imported=True).order_by("organisation_id")
+    assert imported.count() == 6
+    for response in imported:
+        assert response.is_submitted and response.submitted_at.date().isoformat() == "2026-03-01"
+        assert engine(definition).score_one(response.answers)["overall"] == response.overall
+
+
+def test_one_bad_row_rejects_the_file_with_row_and_column_named(dma, survey_firms):
+    definition = dma.parsed
+    rows = rows_for(definition, survey_firms)
+    rows[1]["stage"] = "during"
+    rows[3]["q7"] = "not-digital;policy"
+    rows[4]["organisation"] = "no-such-firm"
+    rows[5]["q4.iot"] = ""
+    job = job_for(dma, "survey.csv", as_csv(definition, rows))
+    import_run(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and job.created == 0
+    assert not Response.objects.exists()
+    text = "\n".join(job.errors)
+    assert "Row 3, stage: 'during' is not one of before, after, follow-up." in text
+    assert "Row 5, q7:" in text and "cannot be combined" in text
+    assert "Row 6, organisation: no organisation 'no-such-firm'." in text
+    assert "Row 7, q4: Answer every row." in text
+
+
+def test_unreadable_files_are_refused_plainly(dma):
+    job = job_for(dma, "survey.xlsx", b"not a workbook")
+    import_run(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert job.errors == ["The file is not a readable XLSX workbook."]
+
+
+def test_upload_page_queues_the_import_and_shows_progress(
+    client, world, dma, survey_firms, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    client.force_login(world.user("analyst"))
+    template = client.get(reverse("assessments:import-template", args=[dma.pk]))
+    assert template.content.decode().strip() == ",".join(columns(dma.parsed))
+    upload = io.BytesIO(as_csv(dma.parsed, rows_for(dma.parsed, survey_firms)))
+    upload.name = "survey.csv"
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = client.post(reverse("assessments:import-new"), {"version": dma.pk, "file": upload})
+    job = ResponseImport.objects.get()
+    assert reply["Location"] == reverse("assessments:import-detail", args=[job.pk])
+    assert DBTaskResult.objects.get().args_kwargs["kwargs"] == {"import_id": job.pk}
+    waiting = client.get(reply["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert "Queued" in waiting and 'hx-trigger="every 1s"' in waiting
+    import_run(job.pk)
+    done = client.get(reply["Location"]).content.decode()
+    assert "6 responses imported." in done and "hx-trigger" not in done
+
+
+def test_the_upload_form_refuses_other_file_types(client, world, dma):
+    client.force_login(world.user("analyst"))
+    upload = io.BytesIO(b"%PDF-1.4")
+    upload.name = "survey.pdf"
+    reply = client.post(reverse("assessments:import-new"), {"version": dma.pk, "file": upload})
+    assert reply.status_code == 400
+    assert "Upload a .csv or .xlsx file." in reply.content.decode()
+    assert not ResponseImport.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_process_imports_and_refreshes_benchmarks(content, tmp_path):
+    """The import and the benchmark refresh it queues run in a separate db_worker process."""
+    from d4sme.assessments.models import Instrument
+    from d4sme.assessments.tasks import responses_import
+    from tests.test_tasks import run_worker
+
+    dma = Instrument.objects.get(pk="dma-sme").current_version()
+    firms = [
+        Organisation.objects.create(
+            kind=OrganisationKind.SME,
+            legal_name=f"Worker Firm {i}",
+            economy=Economy.objects.get(code="PE"),
+            isic_section="C",
+            isic_division="10",
+            employees=12,
+        )
+        for i in range(5)
+    ]
+    job = job_for(dma, "survey.csv", as_csv(dma.parsed, rows_for(dma.parsed, firms)))
+    responses_import.enqueue(import_id=job.pk)
+
+    run_worker(tmp_path)
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and job.created == 5
+    assert BenchmarkPosition.objects.filter(response__imported=True).count() == 5
