@@ -15,6 +15,7 @@ from d4sme.registry.models import Organisation
 
 from . import exports, selectors, services
 from .models import Instrument, Response, Stage
+from .reports import report_pdf
 
 router = Router(tags=["assessments"])
 
@@ -240,7 +241,8 @@ def response_benchmark(request: HttpRequest, pk: int):
     response={200: None, 401: Error, 403: Error, 404: Error},
 )
 def response_report_pdf(request: HttpRequest, pk: int):
-    from .views import report_pdf
-
     response = _submitted(request, pk)
-    return HttpResponse(report_pdf(request, response), content_type="application/pdf")
+    return HttpResponse(
+        report_pdf(response, base_url=request.build_absolute_uri("/")),
+        content_type="application/pdf",
+    )

@@ -145,6 +145,48 @@ def progress(dimensions: list[tuple[str, str]], stages: list[tuple[str, dict]], 
     }
 
 
+def band_shares(groups: list[tuple[str, list[int]]], bands: list[str], title: str) -> dict:
+    """Stacked bars: the share of firms in each band, one bar per (unsuppressed) group."""
+    values = [
+        {"group": group, "band": band, "order": i, "firms": count}
+        for group, counts in groups
+        for i, (band, count) in enumerate(zip(bands, counts, strict=True))
+    ]
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": 480,
+        "height": {"step": 22},
+        "config": {"font": "Noto Sans, Arial, sans-serif"},
+        "data": {"values": values},
+        "mark": "bar",
+        "encoding": {
+            "y": {"field": "group", "type": "nominal", "title": None, "sort": None},
+            "x": {
+                "aggregate": "sum",
+                "field": "firms",
+                "type": "quantitative",
+                "stack": "normalize",
+                "title": None,
+                "axis": {"format": "%"},
+            },
+            "color": {
+                "field": "band",
+                "type": "nominal",
+                "sort": bands,
+                "scale": {"range": ["#d1495b", "#edae49", "#66a182", "#1d4e89"]},
+                "legend": {"orient": "bottom", "title": None},
+            },
+            "order": {"field": "order"},
+            "tooltip": [
+                {"field": "group", "type": "nominal"},
+                {"field": "band", "type": "nominal"},
+                {"field": "firms", "type": "quantitative"},
+            ],
+        },
+    }
+
+
 def to_svg(spec: dict) -> str:
     """Render a specification to SVG on the server, for the PDF report."""
     return vl_convert.vegalite_to_svg(spec)

@@ -11,13 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import charts, exports, imports, selectors, services
 from .forms import ImportForm, QuestionPageForm, StartForm
 from .models import Instrument, InstrumentVersion, Response, ResponseImport
+from .reports import report_pdf
 from .scoring import engine
 from .tasks import responses_import
 
@@ -225,22 +225,10 @@ def response_report(request: HttpRequest, pk: int) -> HttpResponse:
 def response_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response = _submitted(request, pk)
     return HttpResponse(
-        report_pdf(request, response),
+        report_pdf(response, base_url=request.build_absolute_uri("/")),
         content_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="assessment-{response.pk}.pdf"'},
     )
-
-
-def report_pdf(request: HttpRequest, response: Response) -> bytes:
-    """The report as a PDF, with the same charts rendered to SVG on the server."""
-    import weasyprint
-
-    found = selectors.report(response)
-    svgs = {name: charts.to_svg(spec) for name, spec in found.charts.items()}
-    html = render_to_string(
-        "assessments/report_pdf.html", {"report": found, "svgs": svgs}, request=request
-    )
-    return weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
 
 
 @login_required
@@ -284,6 +272,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     programmes = selectors.programmes_for_dashboard(request.user)
     programme = programmes.filter(code=request.GET.get("programme", "")).first()
     definition = chosen.current_version().parsed if chosen else None
+    cells = selectors.distribution(chosen, breakdown) if chosen else []
+    shown = [(cell.label, cell.bands) for cell in cells if not cell.suppressed]
+    chart = (
+        charts.band_shares(shown, [b.label for b in definition.bands], _("Firms by band"))
+        if shown
+        else None
+    )
     return render(
         request,
         "assessments/dashboard.html",
@@ -293,7 +288,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "definition": definition,
             "breakdowns": [(k, label) for k, (_f, label) in selectors.BREAKDOWNS.items()],
             "breakdown": breakdown,
-            "cells": selectors.distribution(chosen, breakdown) if chosen else [],
+            "cells": cells,
+            "chart": chart,
             "programmes": programmes,
             "programme": programme,
             "change": selectors.cohort_change(programme, chosen) if programme and chosen else None,

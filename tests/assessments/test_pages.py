@@ -240,3 +240,17 @@ def test_manager_assesses_an_applicant_in_advisor_mode(client, world, dma):
     assert reverse("assessments:response-resume", args=[response.pk]) in client.get(
         reverse("assessments:home")
     ).content.decode()
+
+
+@pytest.mark.parametrize("language", ["ko", "pt", "es"])
+def test_both_questionnaires_are_asked_in_the_firms_language(sme, world, language):
+    sme.post(reverse("set_language"), {"language": language})
+    for code in ("dma-sme", "iiot-readiness"):
+        response = start(sme, world, instrument=code)
+        definition = response.version.parsed
+        page = sme.get(reverse("assessments:response-page", args=[response.pk, 1]))
+        text = page.content.decode()
+        _dimension, questions = definition.pages[0]
+        for q in questions:
+            assert q.text[language] in text.replace("&#x27;", "'"), q.code
+        assert q.text["en"] not in text

@@ -88,3 +88,42 @@ def test_sme_takes_the_assessment_and_reads_its_report(page, world, assert_acces
     assert f"Overall score: {response.overall:.1f}" in text
     for code, score in response.scores["dimensions"].items():
         assert f"{score:.1f}" in text, code
+
+
+def test_manager_reads_the_dashboard_and_the_questionnaire(page, world, assert_accessible):
+    from d4sme.programmes import services as programme_services
+    from d4sme.programmes.models import Application
+    from tests.assessments.conftest import take
+    from tests.assessments.test_pages import firms
+    from tests.programmes.conftest import make_programme, open_call
+
+    version = Instrument.objects.get(pk="dma-sme").current_version()
+    manager = world.user("manager")
+    programme = make_programme("kr-dashboard", name="Dashboard Programme", rules={})
+    call = open_call(programme)
+    cohort = programme_services.cohort_create(programme=programme, user=manager, name="Autumn")
+    for i, firm in enumerate(firms(5)):
+        application = Application.objects.create(
+            call=call, organisation=firm, motivation="-", status="accepted"
+        )
+        participation = programme_services.participation_add(
+            cohort=cohort, application=application, user=manager
+        )
+        for stage, maturity in (("before", 0.2), ("after", 0.7)):
+            answers = random_answers(version.parsed, seed=i, maturity=maturity)
+            take(manager, firm, version, answers, stage=stage, participation=participation)
+
+    log_in(page, "manager@example.org")
+    page.goto("/assessments/")
+    page.get_by_role("link", name="Score distributions and before/after change").click()
+    page.get_by_label("Programme (before/after change)").select_option("kr-dashboard")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_text("Mean scores of 5 participants")).to_be_visible()
+    expect(page.locator(".chart.drawn svg")).to_have_count(1)
+    assert_accessible(page)
+
+    page.goto("/assessments/instruments/iiot-readiness/")
+    expect(page.get_by_role("heading", name="How scores are computed")).to_be_visible()
+    assert_accessible(page)
+    page.goto("/assessments/imports/")
+    assert_accessible(page)
