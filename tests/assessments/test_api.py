@@ -50,9 +50,9 @@ def test_create_answer_submit_and_read_scores(api, world, dma):
 
 
 def test_bad_answers_get_400_with_the_question_named_and_change_nothing(api, world):
-    pk = api("POST", "/responses", {"instrument": "dma-sme", "organisation": world.org_a.pk}).json()[
-        "id"
-    ]
+    pk = api(
+        "POST", "/responses", {"instrument": "dma-sme", "organisation": world.org_a.pk}
+    ).json()["id"]
     reply = api("PATCH", f"/responses/{pk}", {"answers": {"q7": ["not-digital", "policy"]}})
     assert reply.status_code == 400
     assert "q7" in reply.json()["detail"]
@@ -64,9 +64,9 @@ def test_bad_answers_get_400_with_the_question_named_and_change_nothing(api, wor
 
 
 def test_submitted_responses_are_locked(api, world, dma):
-    pk = api("POST", "/responses", {"instrument": "dma-sme", "organisation": world.org_a.pk}).json()[
-        "id"
-    ]
+    pk = api(
+        "POST", "/responses", {"instrument": "dma-sme", "organisation": world.org_a.pk}
+    ).json()["id"]
     api("PATCH", f"/responses/{pk}", {"answers": random_answers(dma.parsed, seed=1)})
     api("POST", f"/responses/{pk}/submit")
     again = api("PATCH", f"/responses/{pk}", {"answers": {"q2": []}})
@@ -77,7 +77,9 @@ def test_submitted_responses_are_locked(api, world, dma):
 def test_bad_requests_are_4xx_not_500(api, world):
     assert api("POST", "/responses", {"instrument": "nope", "organisation": 1}).status_code == 404
     wrong_stage = api(
-        "POST", "/responses", {"instrument": "dma-sme", "organisation": world.org_a.pk, "stage": "x"}
+        "POST",
+        "/responses",
+        {"instrument": "dma-sme", "organisation": world.org_a.pk, "stage": "x"},
     )
     assert wrong_stage.status_code == 400
     assert api("POST", "/responses", {"instrument": "dma-sme"}).status_code == 422
@@ -86,9 +88,9 @@ def test_bad_requests_are_4xx_not_500(api, world):
 
 def test_another_firms_response_does_not_exist_for_the_caller(api, world):
     _token, other_key = api_token_create(user=world.user("sme_b"), name="other")
-    pk = api("POST", "/responses", {"instrument": "dma-sme", "organisation": world.org_a.pk}).json()[
-        "id"
-    ]
+    pk = api(
+        "POST", "/responses", {"instrument": "dma-sme", "organisation": world.org_a.pk}
+    ).json()["id"]
     assert api("GET", f"/responses/{pk}", key=other_key).status_code == 404
     assert api("GET", "/responses", key=other_key).json() == []
     denied = api(

@@ -228,7 +228,10 @@ def test_manager_sees_before_after_change_of_a_cohort(client, world, dma):
 def test_manager_assesses_an_applicant_in_advisor_mode(client, world, dma):
     programme = make_programme("kr-advice", rules={})
     programme_services.application_submit(
-        call=open_call(programme), organisation=world.org_a, user=world.user("sme_a"), motivation="x"
+        call=open_call(programme),
+        organisation=world.org_a,
+        user=world.user("sme_a"),
+        motivation="x",
     )
     client.force_login(world.user("manager"))
     home = client.get(reverse("assessments:home")).content.decode()
@@ -237,9 +240,10 @@ def test_manager_assesses_an_applicant_in_advisor_mode(client, world, dma):
     assert response.mode == "advisor" and response.entered_by == world.user("manager")
     # The firm's own member sees the assessment entered with it.
     client.force_login(world.user("sme_a"))
-    assert reverse("assessments:response-resume", args=[response.pk]) in client.get(
-        reverse("assessments:home")
-    ).content.decode()
+    assert (
+        reverse("assessments:response-resume", args=[response.pk])
+        in client.get(reverse("assessments:home")).content.decode()
+    )
 
 
 @pytest.mark.parametrize("language", ["ko", "pt", "es"])

@@ -3,6 +3,7 @@ its report with charts, then downloads the PDF; every page passes the axe check.
 
 import io
 import re
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -83,7 +84,7 @@ def test_sme_takes_the_assessment_and_reads_its_report(page, world, assert_acces
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the report (PDF)").click()
-    pdf = pypdf.PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
+    pdf = pypdf.PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
     text = "".join(p.extract_text() for p in pdf.pages)
     assert f"Overall score: {response.overall:.1f}" in text
     for code, score in response.scores["dimensions"].items():
