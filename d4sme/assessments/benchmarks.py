@@ -36,7 +36,7 @@ SCOPE_LABELS = {
     "economy-size": _("firms of the same size class in the same economy"),
     "economy": _("firms in the same economy"),
     "sector-size": _("firms of the same sector and size class in all economies"),
-    "all": _("all firms that took this assessment"),
+    "all": _("firms that took this assessment"),
 }
 KEYS = ("economy", "sector", "size_class")
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from d4sme.core.models import TimestampedModel
 from d4sme.programmes.models import Participation
@@ -215,7 +216,7 @@ class ImportStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
     DONE = "done", _("Imported")
-    FAILED = "failed", _("Rejected")
+    FAILED = "failed", pgettext_lazy("an import", "Rejected")
 
 
 class ResponseImport(TimestampedModel):
