@@ -27,7 +27,12 @@ class InstrumentAdmin(admin.ModelAdmin):
 @admin.register(InstrumentVersion)
 class InstrumentVersionAdmin(admin.ModelAdmin):
     list_display = ("instrument", "number", "loaded_at")
-    readonly_fields = ("checksum", "loaded_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        # An answered version never changes: its responses must rescore to their scores.
+        if obj is not None and obj.responses.exists():
+            return ("instrument", "number", "definition", "checksum", "loaded_at")
+        return ("checksum", "loaded_at")
 
 
 @admin.register(Response)

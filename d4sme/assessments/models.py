@@ -11,6 +11,7 @@ from d4sme.programmes.models import Participation
 from d4sme.registry.models import Organisation
 
 from .instruments import Definition, parse, pick
+from .instruments import checksum as definition_checksum
 
 
 class Instrument(models.Model):
@@ -61,6 +62,7 @@ class InstrumentVersion(models.Model):
         return f"{self.instrument_id} v{self.number}"
 
     def save(self, *args, **kwargs):
+        self.checksum = definition_checksum(self.definition)
         if self.pk is not None:
             stored = InstrumentVersion.objects.filter(pk=self.pk).values_list("checksum", flat=True)
             if stored and stored[0] != self.checksum and self.responses.exists():

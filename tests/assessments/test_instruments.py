@@ -108,3 +108,14 @@ def test_a_version_with_responses_never_changes(world, dma, tmp_path):
     again = response_rescore(response)
     assert (again["overall"], again["dimensions"]) == (stored[0], stored[1]["dimensions"])
     assert InstrumentVersion.objects.filter(instrument=dma.instrument).count() == 2
+
+
+def test_an_answered_version_refuses_edits_made_outside_the_loader(world, dma):
+    from django.core.exceptions import ValidationError
+
+    take(world.user("sme_a"), world.org_a, dma, extreme_answers(dma.parsed, highest=False))
+    dma.definition["bands"][0]["upto"] = 30
+    with pytest.raises(ValidationError, match="has responses and cannot change"):
+        dma.save()
+    dma.refresh_from_db()
+    assert dma.definition["bands"][0]["upto"] == 25
