@@ -16,6 +16,9 @@ from functools import cached_property
 from django.conf import settings
 from django.utils.translation import get_language
 
+# Points are multiples of 1/POINT_UNIT: sums of such numbers are exact in floating point, so a
+# response scores the same alone or in a batch, whatever order the additions take.
+POINT_UNIT = 64
 QUESTION_TYPES = ("single", "multiple", "grid", "matrix", "number")
 CONDITIONS = (
     "selected",
@@ -282,6 +285,11 @@ class _Reader:
             if points is None:
                 self.problem(here, "each option needs its points")
                 points = 0.0
+            elif points * POINT_UNIT != int(points * POINT_UNIT):
+                self.problem(
+                    here,
+                    "points must be multiples of 1/64 (such as 1, 0.5 or 0.25), so totals are exact",
+                )
             exclusive = bool(item.get("exclusive", False))
             if exclusive and not exclusive_allowed:
                 self.problem(here, "only multiple-choice options can be exclusive")

@@ -129,3 +129,15 @@ def test_submitting_queues_a_refresh(world, dma, django_capture_on_commit_callba
     assert queued.task_path.endswith("benchmarks_refresh")
     assert queued.args_kwargs["kwargs"] == {"instrument": "dma-sme"}
     assert refresh_task.call(instrument="dma-sme") == 0  # one firm: nothing to show yet
+
+
+def test_missing_scores_neither_count_nor_disturb_other_groups():
+    """A dimension a response's version lacks is NaN; it must not shift anyone's rank."""
+    groups = np.array([0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2])
+    values = np.array([1, np.nan, 3, 5, 6, 7, 8, 9, 1, 2, 3])
+    pct, size = percentiles(groups, values, groups, values)
+    assert pct[3] == 10  # lowest of five in group 1
+    assert np.isnan(pct[1])
+    assert list(size[:3]) == [2, 2, 2]
+    _groups, medians = group_medians(groups, values[:, np.newaxis])
+    assert list(medians[:, 0]) == [2, 7, 2]
