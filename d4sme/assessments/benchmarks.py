@@ -197,8 +197,8 @@ def benchmarks_refresh(instrument: Instrument) -> int:
     if version is None:
         return 0
     dimensions = [d.code for d in version.parsed.dimensions]
+    now = timezone.now()  # before reading: what was committed by now is included
     population = _population(instrument, dimensions)
-    now = timezone.now()
     BenchmarkPosition.objects.filter(response__version__instrument=instrument).delete()
     PeerGroup.objects.filter(instrument=instrument).delete()
     if len(population.ids) == 0:

@@ -217,10 +217,9 @@ def import_run(import_id: int) -> str:
             [],
         )
         job.save()
-        from .tasks import benchmarks_refresh
+        from .tasks import benchmarks_refresh_later
 
-        instrument = job.version.instrument_id
-        transaction.on_commit(lambda: benchmarks_refresh.enqueue(instrument=instrument))
+        benchmarks_refresh_later(job.version.instrument_id)
     return f"imported {len(created)} responses"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +11,7 @@ from d4sme.registry.models import Organisation
 
 from .models import Instrument, Mode, Response, ResponseStatus, Stage
 from .scoring import AnswerError, engine
-from .tasks import benchmarks_refresh
+from .tasks import benchmarks_refresh_later
 
 
 def response_start(
@@ -94,8 +93,7 @@ def response_submit(*, response: Response, user) -> Response:
     response.status = ResponseStatus.SUBMITTED
     response.submitted_at = timezone.now()
     response.save()
-    instrument = response.version.instrument_id
-    transaction.on_commit(lambda: benchmarks_refresh.enqueue(instrument=instrument))
+    benchmarks_refresh_later(response.version.instrument_id)
     return response
 
 

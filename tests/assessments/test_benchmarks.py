@@ -127,8 +127,19 @@ def test_submitting_queues_a_refresh(world, dma, django_capture_on_commit_callba
         take(world.user("sme_a"), world.org_a, dma, random_answers(dma.parsed, 1))
     queued = DBTaskResult.objects.get()
     assert queued.task_path.endswith("benchmarks_refresh")
-    assert queued.args_kwargs["kwargs"] == {"instrument": "dma-sme"}
-    assert refresh_task.call(instrument="dma-sme") == 0  # one firm: nothing to show yet
+    assert queued.args_kwargs["kwargs"]["instrument"] == "dma-sme"
+    assert refresh_task.call(**queued.args_kwargs["kwargs"]) == 0  # one firm: nothing yet
+
+
+def test_a_refresh_requested_before_the_last_one_ran_is_skipped(world, dma):
+    from django.utils import timezone
+
+    requested = timezone.now().isoformat()
+    assess_all(world, dma, [world.org_a, *peers("KR", "10", 5)])
+    assert refresh_task.call(instrument="dma-sme", requested_at=requested) == 6
+    assert refresh_task.call(instrument="dma-sme", requested_at=requested) == 0
+    later = timezone.now().isoformat()
+    assert refresh_task.call(instrument="dma-sme", requested_at=later) == 6
 
 
 def test_missing_scores_neither_count_nor_disturb_other_groups():
