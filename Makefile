@@ -59,6 +59,8 @@ messages: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/directory.py
+	$(BIN)/python bench/programmes.py
+	$(BIN)/python bench/assessments.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
