@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("d4sme.registry.urls")),
     path("programmes/", include("d4sme.programmes.urls")),
     path("assessments/", include("d4sme.assessments.urls")),
+    path("cases/", include("d4sme.casestudies.urls")),
     path("accounts/sign-up/", registry_views.sign_up, name="sign-up"),
     path(
         "accounts/login/",

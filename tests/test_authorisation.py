@@ -27,6 +27,9 @@ STAFF_ONLY = {**dict.fromkeys(ACTORS, LOGIN), "admin": OK}
 ANALYSTS = {**dict.fromkeys(ACTORS, DENIED), "anonymous": LOGIN, "analyst": OK, "admin": OK}
 MANAGERS = {**dict.fromkeys(ACTORS, DENIED), "anonymous": LOGIN, "manager": OK, "admin": OK}
 SIGNED_IN_API = {**EVERYONE, "anonymous": LOGIN}
+# A case study's draft: its author, the analysts who moderate and administrators.
+OWN_DRAFT = {**dict.fromkeys(ACTORS, NOT_FOUND), "sme_a": OK, "analyst": OK, "admin": OK}
+MODERATE = {**dict.fromkeys(ACTORS, NOT_FOUND), "sme_a": DENIED, "analyst": OK, "admin": OK}
 # A firm's assessment: its members and administrators; to anyone else it does not exist.
 OWN_RESPONSE = {**dict.fromkeys(ACTORS, NOT_FOUND), "anonymous": LOGIN, "sme_a": OK, "admin": OK}
 
@@ -222,6 +225,35 @@ PAGES: dict[str, Endpoint] = {
     "assessments:import-template": Endpoint(
         "GET", lambda w: reverse("assessments:import-template", args=[w.dma.pk]), EVERYONE
     ),
+    "casestudies:case-list": Endpoint(
+        "GET", lambda w: reverse("casestudies:case-list") + "?q=bakery&language=pt", EVERYONE
+    ),
+    "casestudies:stories": Endpoint("GET", lambda w: reverse("casestudies:stories"), EVERYONE),
+    "casestudies:feed": Endpoint("GET", lambda w: reverse("casestudies:feed"), EVERYONE),
+    "casestudies:open-data": Endpoint(
+        "GET", lambda w: reverse("casestudies:open-data", args=["csv"]), EVERYONE
+    ),
+    "casestudies:case-new": Endpoint("GET", lambda w: reverse("casestudies:case-new"), SIGNED_IN),
+    "casestudies:my-cases": Endpoint("GET", lambda w: reverse("casestudies:my-cases"), SIGNED_IN),
+    "casestudies:moderation": Endpoint(
+        "GET", lambda w: reverse("casestudies:moderation"), ANALYSTS
+    ),
+    # A draft exists for its author and the moderators only.
+    "casestudies:case-detail": Endpoint(
+        "GET", lambda w: reverse("casestudies:case-detail", args=[w.draft_case.code]), OWN_DRAFT
+    ),
+    "casestudies:case-edit": Endpoint(
+        "GET",
+        lambda w: reverse("casestudies:case-edit", args=[w.draft_case.code]),
+        {**OWN_DRAFT, "anonymous": LOGIN},
+    ),
+    # Returning a submitted case is the moderators' move; its author may not make it.
+    "casestudies:case-move": Endpoint(
+        "POST",
+        lambda w: reverse("casestudies:case-move", args=[w.submitted_case.code]),
+        {**MODERATE, "anonymous": LOGIN},
+        lambda w: {"to": "returned", "note": "Add figures."},
+    ),
     "api:openapi-json": Endpoint("GET", lambda w: reverse("api:openapi-json"), EVERYONE),
     "api:openapi-view": Endpoint("GET", lambda w: reverse("api:openapi-view"), EVERYONE),
 }
@@ -286,6 +318,33 @@ API: dict[str, Endpoint] = {
             "admin": OK,
         },
         lambda w: {"status": "waitlisted", "reason": "Full."},
+    ),
+    "GET /api/v1/cases": Endpoint("GET", lambda w: "/api/v1/cases?q=bakery", EVERYONE),
+    "GET /api/v1/cases/open-data": Endpoint("GET", lambda w: "/api/v1/cases/open-data", EVERYONE),
+    "GET /api/v1/cases/{code}": Endpoint(
+        "GET", lambda w: f"/api/v1/cases/{w.draft_case.code}", OWN_DRAFT
+    ),
+    "POST /api/v1/cases": Endpoint(
+        "POST",
+        lambda w: "/api/v1/cases",
+        SIGNED_IN_API,
+        lambda w: {
+            "title": "Selling bread online",
+            "language": "en",
+            "economy": "KR",
+            "isic_section": "C",
+            "size_class": "micro",
+            "period": "covid-19",
+            "summary": "A bakery took orders online.",
+            "challenges": "No website.",
+            "solutions": "A shop on a marketplace.",
+        },
+    ),
+    "POST /api/v1/cases/{code}/move": Endpoint(
+        "POST",
+        lambda w: f"/api/v1/cases/{w.submitted_case.code}/move",
+        {**MODERATE, "anonymous": LOGIN},
+        lambda w: {"to": "returned", "note": "Add figures."},
     ),
     "GET /api/v1/assessments/instruments": Endpoint(
         "GET", lambda w: "/api/v1/assessments/instruments", EVERYONE
@@ -402,7 +461,16 @@ def access_world(world):
         cohort=world.cohort, application=accepted, user=manager
     )
     assessments_for(world)
+    cases_for(world)
     return world
+
+
+def cases_for(world) -> None:
+    """A draft and a submitted case study written by firm A's member."""
+    from tests.casestudies.conftest import make_case
+
+    world.draft_case = make_case(world.users["sme_a"], "Draft story")
+    world.submitted_case = make_case(world.users["sme_a"], "Submitted story", status="submitted")
 
 
 def assessments_for(world) -> None:

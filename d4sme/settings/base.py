@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "d4sme.registry",
     "d4sme.programmes",
     "d4sme.assessments",
+    "d4sme.casestudies",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

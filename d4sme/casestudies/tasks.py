@@ -1,0 +1,17 @@
+"""Background work of the case-study databank, run by the `d4sme db_worker` process."""
+
+from django_tasks import task
+
+
+@task()
+def case_embed(*, case_id: int) -> bool:
+    """Compute and store the embedding of one case (after it was published or changed)."""
+    from . import search
+    from .models import Case
+
+    case = Case.objects.filter(pk=case_id).first()
+    if case is None:
+        return False
+    vector = search.embed([search.embedding_text(case)])[0]
+    Case.objects.filter(pk=case_id).update(embedding=vector.tobytes())
+    return True
