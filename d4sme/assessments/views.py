@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import charts, exports, imports, selectors, services
 from .forms import ImportForm, QuestionPageForm, StartForm
 from .models import Instrument, InstrumentVersion, Response, ResponseImport
+from .panels import render_panels
 from .reports import report_pdf
 from .scoring import engine
 from .tasks import responses_import
@@ -217,7 +218,12 @@ def _submitted(request: HttpRequest, pk: int) -> Response:
 @require_GET
 def response_report(request: HttpRequest, pk: int) -> HttpResponse:
     response = _submitted(request, pk)
-    return render(request, "assessments/report.html", {"report": selectors.report(response)})
+    found = selectors.report(response)
+    return render(
+        request,
+        "assessments/report.html",
+        {"report": found, "panels": render_panels(found, request)},
+    )
 
 
 @login_required

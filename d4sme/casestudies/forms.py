@@ -50,7 +50,13 @@ class CaseForm(forms.ModelForm):
         }
 
     def __init__(self, *args, **kwargs):
+        from d4sme.registry.content import isic_sections
+
         super().__init__(*args, **kwargs)
+        self.fields["isic_section"].widget = forms.Select(
+            choices=[("", "—")]
+            + [(letter, f"{letter} — {title}") for letter, title, _d in isic_sections()]
+        )
         self.fields["language"].widget = forms.Select(
             choices=[("en", "English"), ("ko", "한국어"), ("pt", "Português"), ("es", "Español")]
         )

@@ -79,20 +79,22 @@ def index_later(case) -> None:
 
 
 def fulltext(query: str, limit: int = 50) -> list[tuple[int, float]]:
-    """(case id, score) of published cases matching any word of the query, best first."""
+    """(case id, score) of published cases holding every word of the query (or a word it
+    begins), best first. Every word must match: a question in another language then finds
+    nothing here and is left to semantic search, instead of matching on its common words."""
     words = tokens(query)
     if not words:
         return []
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            match = " OR ".join('"' + w.replace('"', "") + '"*' for w in words)
+            match = " AND ".join('"' + w.replace('"', "") + '"*' for w in words)
             cursor.execute(
                 f"SELECT rowid, -bm25({FTS_TABLE}) FROM {FTS_TABLE} "
                 f"WHERE {FTS_TABLE} MATCH %s ORDER BY bm25({FTS_TABLE}) LIMIT %s",
                 [match, limit],
             )
         else:
-            expression = " | ".join(
+            expression = " & ".join(
                 re.sub(r"[^\w]", "", w) + ":*" for w in words if re.sub(r"[^\w]", "", w)
             )
             cursor.execute(

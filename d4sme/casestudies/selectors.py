@@ -76,11 +76,17 @@ def facet_counts(filters: CaseFilters) -> dict[str, list[tuple[str, str, int]]]:
         "language": ("language", lambda v: v),
     }
     for name, (column, label) in simple.items():
-        rows = filtered(filters, without=name).values(column).annotate(n=Count("id", distinct=True))
+        rows = (
+            filtered(filters, without=name)
+            .order_by()
+            .values(column)
+            .annotate(n=Count("id", distinct=True))
+        )
         found[name] = sorted((r[column], label(r[column]), r["n"]) for r in rows)
     for name, path in (("technology", "pathway__term"), ("barrier", "barriers")):
         rows = (
             filtered(filters, without=name)
+            .order_by()
             .values(f"{path}__code", f"{path}__id")
             .exclude(**{f"{path}__code": None})
             .annotate(n=Count("id", distinct=True))
@@ -91,6 +97,7 @@ def facet_counts(filters: CaseFilters) -> dict[str, list[tuple[str, str, int]]]:
         )
     rows = (
         filtered(filters, without="programme")
+        .order_by()
         .exclude(programmes=None)
         .values("programmes__code", "programmes__name")
         .annotate(n=Count("id", distinct=True))
