@@ -247,6 +247,11 @@ PAGES: dict[str, Endpoint] = {
         lambda w: reverse("casestudies:case-edit", args=[w.draft_case.code]),
         {**OWN_DRAFT, "anonymous": LOGIN},
     ),
+    "casestudies:case-translate": Endpoint(
+        "GET",
+        lambda w: reverse("casestudies:case-translate", args=[w.draft_case.code]),
+        {**OWN_DRAFT, "anonymous": LOGIN},
+    ),
     # Returning a submitted case is the moderators' move; its author may not make it.
     "casestudies:case-move": Endpoint(
         "POST",

@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from d4sme.programmes.models import Programme
 from d4sme.registry.models import Term
 
-from .models import Case, CaseStatus
+from .models import Case, CaseStatus, Outcome
 
 
 class CaseForm(forms.ModelForm):
@@ -20,6 +21,12 @@ class CaseForm(forms.ModelForm):
         queryset=Term.objects.filter(vocabulary_id="barriers"),
         widget=forms.CheckboxSelectMultiple,
         required=False,
+    )
+    programmes = forms.ModelMultipleChoiceField(
+        label=_("Programmes used"),
+        queryset=Programme.objects.filter(curation_status="published").order_by("name"),
+        required=False,
+        help_text=_("Hold Ctrl (or Cmd) to choose several."),
     )
 
     class Meta:
@@ -62,6 +69,32 @@ class CaseForm(forms.ModelForm):
         )
         if self.instance.pk:
             self.fields["technologies"].initial = [s.term_id for s in self.instance.pathway.all()]
+
+
+OutcomeFormSet = forms.inlineformset_factory(
+    Case,
+    Outcome,
+    fields=["measure", "before", "after", "unit"],
+    extra=2,
+    max_num=6,
+    can_delete=True,
+)
+
+
+class TranslationForm(forms.Form):
+    """The case's text in another language, written by its author or a moderator."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("en", "English"), ("ko", "한국어"), ("pt", "Português"), ("es", "Español")],
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}))
+    challenges = forms.CharField(label=_("Challenges"), widget=forms.Textarea(attrs={"rows": 4}))
+    solutions = forms.CharField(label=_("Solutions"), widget=forms.Textarea(attrs={"rows": 4}))
+    lessons = forms.CharField(
+        label=_("Lessons"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
 
 class MoveForm(forms.Form):

@@ -61,11 +61,11 @@ def index_case(case) -> None:
         return  # PostgreSQL indexes the column itself (partial GIN index)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [case.pk])
-        if case.is_published:
-            cursor.execute(
-                f"INSERT INTO {FTS_TABLE} (rowid, search_text) VALUES (%s, %s)",
-                [case.pk, case.search_text],
-            )
+        cursor.execute(
+            f"INSERT INTO {FTS_TABLE} (rowid, search_text) "
+            "SELECT id, search_text FROM casestudies_case WHERE id = %s AND status = 'published'",
+            [case.pk],
+        )
 
 
 def index_later(case) -> None:

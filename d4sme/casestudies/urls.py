@@ -15,4 +15,5 @@ urlpatterns = [
     path("<slug:code>/", views.case_detail, name="case-detail"),
     path("<slug:code>/edit/", views.case_edit, name="case-edit"),
     path("<slug:code>/move/", views.case_move, name="case-move"),
+    path("<slug:code>/translate/", views.case_translate, name="case-translate"),
 ]

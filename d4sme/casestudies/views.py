@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import exports, selectors, services
-from .forms import CaseForm, MoveForm
+from . import exports, search, selectors, services
+from .forms import CaseForm, MoveForm, OutcomeFormSet, TranslationForm
 from .models import Case, CaseStatus
 
 
@@ -68,11 +68,16 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
             "casestudies.moderate_case" if who == "moderator" else "casestudies.change_case", case
         )
     ]
+    shown = request.GET.get("lang", "")
+    text = case.translations.get(shown) if shown != case.language else None
     return render(
         request,
         "casestudies/case_detail.html",
         {
             "case": case,
+            "text": text,
+            "shown_language": shown if text else case.language,
+            "languages": [case.language, *sorted(case.translations)],
             "pathway": case.pathway.select_related("term"),
             "similar": selectors.similar_cases(case) if case.is_published else [],
             "moves": [(to, CaseStatus(to).label) for to in moves],
@@ -93,8 +98,9 @@ def case_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
             request, _("A submitted or published case changes only after it is returned.")
         )
         return redirect("casestudies:case-detail", code=case.code)
-    form = CaseForm(request.POST or None, instance=case)
-    if request.method == "POST" and form.is_valid():
+    form = CaseForm(request.POST or None, instance=case, initial=starting_point(request.user, case))
+    outcomes = OutcomeFormSet(request.POST or None, instance=case, prefix="outcomes")
+    if request.method == "POST" and form.is_valid() and outcomes.is_valid():
         case = form.save(commit=False)
         if not case.code:
             case.code = f"{slugify(case.title)[:60] or 'case'}-{get_random_string(6).lower()}"
@@ -110,14 +116,87 @@ def case_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
                 case=case,
                 technologies=list(form.cleaned_data["technologies"]),
                 barriers=list(form.cleaned_data["barriers"]),
+                programmes=list(form.cleaned_data["programmes"]),
             )
+            outcomes.instance = case
+            outcomes.save()
             messages.success(request, _("Case saved."))
             return redirect("casestudies:case-detail", code=case.code)
     return render(
         request,
         "casestudies/case_form.html",
+        {"form": form, "outcomes": outcomes, "case": case},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def starting_point(user, case: Case) -> dict:
+    """A new case starts from the firm's latest assessment and its programme history."""
+    if case.pk or not user.is_authenticated:
+        return {}
+    membership = user.memberships.select_related("organisation").first()
+    if membership is None or membership.organisation.kind != "sme":
+        return {}
+    firm = membership.organisation
+    initial = {
+        "economy": firm.economy_id,
+        "isic_section": firm.isic_section,
+        "size_class": firm.size_class,
+        "programmes": list(
+            firm.applications.filter(participation__isnull=False).values_list(
+                "call__programme_id", flat=True
+            )
+        ),
+    }
+    from d4sme.assessments.diagnosis import diagnose
+    from d4sme.assessments.models import Response
+    from d4sme.registry.models import Term
+
+    latest = (
+        Response.objects.filter(organisation=firm, status="submitted")
+        .select_related("version")
+        .order_by("-submitted_at")
+        .first()
+    )
+    if latest is not None:
+        findings = diagnose(latest.version.parsed, latest.answers, latest.scores)
+        initial["barriers"] = list(
+            Term.objects.filter(
+                vocabulary_id="barriers", code__in={f.rule.barrier for f in findings}
+            ).values_list("pk", flat=True)
+        )
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_translate(request: HttpRequest, code: str) -> HttpResponse:
+    case = _case_for(request, code, "change_case")
+    if case.status not in services.EDITABLE and not request.user.has_perm(
+        "casestudies.moderate_case", case
+    ):
+        messages.error(
+            request, _("A submitted or published case changes only after it is returned.")
+        )
+        return redirect("casestudies:case-detail", code=case.code)
+    form = TranslationForm(request.POST or None, initial={"language": request.GET.get("language")})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        language = data.pop("language")
+        if language == case.language:
+            form.add_error("language", _("The case is already written in this language."))
+        else:
+            case.translations = {**case.translations, language: data}
+            case.search_text = services.search_text_of(case)
+            case.save(update_fields=["translations", "search_text", "updated_at"])
+            search.index_later(case)
+            messages.success(request, _("Translation saved."))
+            return redirect("casestudies:case-detail", code=case.code)
+    return render(
+        request,
+        "casestudies/case_translate.html",
         {"form": form, "case": case},
-        status=400 if form.errors else 200,
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -162,3 +162,72 @@ def test_assessment_report_shows_peers_who_overcame_the_same_barriers(client, wo
 def publish_as(case, author, world):
     case_move(case=case, user=author, to=CaseStatus.SUBMITTED)
     return case_move(case=case, user=world.user("analyst"), to=CaseStatus.PUBLISHED)
+
+
+def test_the_guided_form_starts_from_the_firms_assessment_and_keeps_outcomes(client, world):
+    from d4sme.assessments.models import Instrument
+    from d4sme.casestudies.models import Case
+    from tests.assessments.conftest import extreme_answers, take
+
+    version = Instrument.objects.get(pk="dma-sme").current_version()
+    take(world.user("sme_a"), world.org_a, version, extreme_answers(version.parsed, False))
+    client.force_login(world.user("sme_a"))
+    form = client.get(reverse("casestudies:case-new")).context["form"]
+    barriers = set(form.initial["barriers"])
+    assert barriers  # the lowest answers reveal barriers, which the form ticks already
+    assert form.initial["economy"] == "KR" and form.initial["size_class"] == "micro"
+
+    data = {
+        "title": "Orders by app",
+        "language": "en",
+        "economy": "KR",
+        "isic_section": "C",
+        "size_class": "micro",
+        "period": "covid-19",
+        "summary": "We took orders by app.",
+        "challenges": "Phone orders got lost.",
+        "solutions": "An ordering app.",
+        "consent": "on",
+        "barriers": list(barriers),
+        "outcomes-TOTAL_FORMS": "2",
+        "outcomes-INITIAL_FORMS": "0",
+        "outcomes-0-measure": "orders-per-week",
+        "outcomes-0-before": "40",
+        "outcomes-0-after": "95",
+        "outcomes-1-measure": "",
+    }
+    reply = client.post(reverse("casestudies:case-new"), data)
+    case = Case.objects.get(title="Orders by app")
+    assert reply["Location"] == reverse("casestudies:case-detail", args=[case.code])
+    assert case.organisation == world.org_a and case.author == world.user("sme_a")
+    assert [(o.measure, o.before, o.after) for o in case.outcomes.all()] == [
+        ("orders-per-week", 40, 95)
+    ]
+    assert set(case.barriers.values_list("pk", flat=True)) == barriers
+
+
+def test_a_translation_is_shown_and_searched(client, world):
+    case = make_case(world.user("sme_a"), "Honey by subscription", summary="Bees and boxes.")
+    client.force_login(world.user("sme_a"))
+    reply = client.post(
+        reverse("casestudies:case-translate", args=[case.code]),
+        {
+            "language": "pt",
+            "title": "Mel por assinatura",
+            "summary": "Abelhas e caixas.",
+            "challenges": "Feiras locais.",
+            "solutions": "Loja por assinatura.",
+        },
+    )
+    assert reply.status_code == 302
+    publish(case, world)
+    page = client.get(reverse("casestudies:case-detail", args=[case.code]) + "?lang=pt")
+    assert "Mel por assinatura" in page.content.decode()
+    assert [i for i, _s in search.fulltext("assinatura")] == [case.pk]
+    same = client.post(
+        reverse("casestudies:case-translate", args=[case.code]),
+        {"language": "en", "title": "x", "summary": "x", "challenges": "x", "solutions": "x"},
+    )
+    assert same.status_code == 302  # published: it changes only after a moderator returns it
+    case.refresh_from_db()
+    assert set(case.translations) == {"pt"}
