@@ -77,7 +77,7 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
             "case": case,
             "text": text,
             "shown_language": shown if text else case.language,
-            "languages": [case.language, *sorted(case.translations)],
+            "case_languages": [case.language, *sorted(case.translations)],
             "pathway": case.pathway.select_related("term"),
             "similar": selectors.similar_cases(case) if case.is_published else [],
             "moves": [(to, CaseStatus(to).label) for to in moves],
