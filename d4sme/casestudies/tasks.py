@@ -12,6 +12,9 @@ def case_embed(*, case_id: int) -> bool:
     case = Case.objects.filter(pk=case_id).first()
     if case is None:
         return False
+    from django.utils import timezone
+
     vector = search.embed([search.embedding_text(case)])[0]
-    Case.objects.filter(pk=case_id).update(embedding=vector.tobytes())
+    # A new updated_at tells every process's vector cache that this vector changed.
+    Case.objects.filter(pk=case_id).update(embedding=vector.tobytes(), updated_at=timezone.now())
     return True
