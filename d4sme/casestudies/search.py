@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 
 import numpy as np
 from django.db import connection, transaction
@@ -57,6 +58,7 @@ def tokens(query: str) -> list[str]:
 
 def index_case(case) -> None:
     """Put a published case in the SQLite full-text table, or take it out."""
+    vectors.invalidate()
     if connection.vendor != "sqlite":
         return  # PostgreSQL indexes the column itself (partial GIN index)
     with connection.cursor() as cursor:
@@ -111,19 +113,33 @@ def fulltext(query: str, limit: int = 50) -> list[tuple[int, float]]:
 
 
 class _Vectors:
-    """Published cases' embeddings as one matrix, reloaded when any case changes."""
+    """Published cases' embeddings as one matrix, cached per process.
+
+    Whether the matrix is still current (a count and the latest change over the published
+    cases) is asked at most every CHECK_SECONDS: asked on every query it cost most of a semantic
+    search at 100,000 cases. A change made in this process invalidates the matrix at once;
+    other processes see it within CHECK_SECONDS.
+    """
+
+    CHECK_SECONDS = 5.0
 
     def __init__(self):
         self.key = None
+        self.checked = float("-inf")
         self.ids = np.zeros(0, dtype=np.int64)
         self.matrix = np.zeros((0, DIMENSIONS), dtype=np.float32)
         self.lock = threading.Lock()
+
+    def invalidate(self) -> None:
+        self.checked = float("-inf")
 
     def current(self) -> tuple[np.ndarray, np.ndarray]:
         from django.db.models import Count, Max
 
         from .models import Case
 
+        if time.monotonic() - self.checked < self.CHECK_SECONDS:
+            return self.ids, self.matrix
         published = Case.objects.filter(status="published", embedding__isnull=False)
         key = tuple(published.aggregate(n=Count("id"), t=Max("updated_at")).values())
         with self.lock:
@@ -136,7 +152,17 @@ class _Vectors:
                     .copy()
                 )
                 self.key = key
+            self.checked = time.monotonic()
             return self.ids, self.matrix
+
+
+def _top(scores: np.ndarray, limit: int) -> np.ndarray:
+    """Indices of the ``limit`` highest scores, best first, without sorting them all."""
+    if limit < len(scores):
+        part = np.argpartition(-scores, limit)[:limit]
+    else:
+        part = np.arange(len(scores))
+    return part[np.lexsort((part, -scores[part]))]
 
 
 vectors = _Vectors()
@@ -150,8 +176,7 @@ def semantic(query: str, limit: int = 50) -> list[tuple[int, float]]:
     if len(ids) == 0:
         return []
     scores = matrix @ embed([query])[0]
-    top = np.argsort(-scores, kind="stable")[:limit]
-    return [(int(ids[i]), float(scores[i])) for i in top]
+    return [(int(ids[i]), float(scores[i])) for i in _top(scores, limit)]
 
 
 def similar(case, limit: int = 5) -> list[int]:
@@ -162,8 +187,7 @@ def similar(case, limit: int = 5) -> list[int]:
     if len(ids) == 0:
         return []
     scores = matrix @ np.frombuffer(bytes(case.embedding), dtype=np.float32)
-    order = [int(ids[i]) for i in np.argsort(-scores, kind="stable") if ids[i] != case.pk]
-    return order[:limit]
+    return [int(ids[i]) for i in _top(scores, limit + 1) if ids[i] != case.pk][:limit]
 
 
 def combined(query: str, limit: int = 50) -> list[tuple[int, float]]:

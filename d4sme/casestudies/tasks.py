@@ -17,4 +17,5 @@ def case_embed(*, case_id: int) -> bool:
     vector = search.embed([search.embedding_text(case)])[0]
     # A new updated_at tells every process's vector cache that this vector changed.
     Case.objects.filter(pk=case_id).update(embedding=vector.tobytes(), updated_at=timezone.now())
+    search.vectors.invalidate()
     return True
