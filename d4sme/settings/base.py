@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "d4sme.programmes",
     "d4sme.assessments",
     "d4sme.casestudies",
+    "d4sme.monitoring",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -155,6 +156,14 @@ TASKS = {
 
 # Aggregates over organisations shown to anyone but the organisation itself hide smaller cells.
 MIN_CELL_SIZE = 5
+
+# Progress towards a plan's targets (the Open SDG method): thresholds on the observed compound
+# annual growth rate when an indicator has no target, and on the ratio of observed to required
+# growth when it has one, for substantial, moderate and limited progress (below: deterioration).
+MONITORING_PROGRESS_THRESHOLDS = {
+    "without_target": (0.015, 0.005, 0.0),
+    "with_target": (0.95, 0.6, 0.0),
+}
 
 LOGGING = {
     "version": 1,

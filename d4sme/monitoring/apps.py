@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MonitoringConfig(AppConfig):
+    name = "d4sme.monitoring"
+    label = "monitoring"
+    verbose_name = _("KPI monitoring")
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401  (registers the permissions)

@@ -1,0 +1,54 @@
+"""Who may do what in KPI monitoring, declared as django-rules predicates."""
+
+import rules
+
+from d4sme.registry.models import Role
+from d4sme.registry.rules import is_administrator
+
+
+def focal_economies(user) -> set[str]:
+    """Codes of the economies the user is a focal point for."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        user.memberships.filter(role=Role.FOCAL_POINT).values_list(
+            "organisation__economy_id", flat=True
+        )
+    ) - {None}
+
+
+@rules.predicate
+def is_analyst(user) -> bool:
+    return user.is_authenticated and user.memberships.filter(role=Role.ANALYST).exists()
+
+
+@rules.predicate
+def is_focal_point(user) -> bool:
+    return bool(focal_economies(user))
+
+
+@rules.predicate
+def is_focal_point_of(user, submission) -> bool:
+    return submission is not None and submission.economy_id in focal_economies(user)
+
+
+@rules.predicate
+def is_open(user, submission) -> bool:
+    return submission is not None and submission.is_editable
+
+
+@rules.predicate
+def is_public(user, framework) -> bool:
+    return framework is not None and framework.is_public
+
+
+can_review = is_analyst | is_administrator
+rules.add_perm("monitoring.view_submission", is_focal_point_of | can_review)
+rules.add_perm("monitoring.change_submission", (is_focal_point_of & is_open) | is_administrator)
+rules.add_perm("monitoring.review_submission", can_review)
+rules.add_perm(
+    "monitoring.view_framework", is_public | is_focal_point | can_review
+)
+rules.add_perm("monitoring.write_review", can_review)
+rules.add_perm("monitoring.view_proposals", is_focal_point | can_review)
+rules.add_perm("monitoring.submit_proposal", is_focal_point | can_review)
