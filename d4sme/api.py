@@ -5,13 +5,14 @@ from ninja import NinjaAPI
 from d4sme.assessments.api import router as assessments_router
 from d4sme.casestudies.api import router as casestudies_router
 from d4sme.core.api import install_error_handlers
+from d4sme.monitoring.api import router as monitoring_router
 from d4sme.programmes.api import router as programmes_router
 from d4sme.registry.api import router as registry_router
 
 api = NinjaAPI(
     title="d4sme API",
     version="1",
-    description="Economies, organisations, vocabularies, support programmes, assessments and case studies of d4sme.",
+    description="Economies, organisations, vocabularies, support programmes, assessments, case studies and KPI monitoring of d4sme.",
     urls_namespace="api",
 )
 install_error_handlers(api)
@@ -19,3 +20,4 @@ api.add_router("/", registry_router)
 api.add_router("/", programmes_router)
 api.add_router("/", assessments_router)
 api.add_router("/", casestudies_router)
+api.add_router("/", monitoring_router)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("programmes/", include("d4sme.programmes.urls")),
     path("assessments/", include("d4sme.assessments.urls")),
     path("cases/", include("d4sme.casestudies.urls")),
+    path("monitoring/", include("d4sme.monitoring.urls")),
     path("accounts/sign-up/", registry_views.sign_up, name="sign-up"),
     path(
         "accounts/login/",

@@ -298,6 +298,9 @@ class SubmissionEvent(models.Model):
     class Meta:
         ordering = ["submission", "at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.submission}: {self.from_status} → {self.to_status}"
+
 
 class Flag(models.TextChoices):
     """The observation status a reporter gives a value (SDMX OBS_STATUS codes in brackets)."""
@@ -329,6 +332,11 @@ class Value(models.Model):
     flag = models.CharField(_("status"), max_length=1, choices=Flag.choices, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    review_note = models.TextField(
+        _("analyst's note"),
+        blank=True,
+        help_text=_("Why the value was returned; cleared when it changes."),
+    )
     attachment = models.FileField(_("evidence"), upload_to="monitoring/evidence/", blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -389,10 +397,9 @@ class Target(models.Model):
     class Meta:
         ordering = ["indicator", "economy"]
         constraints = [
+            models.UniqueConstraint(fields=["indicator", "economy"], name="unique_target"),
             models.UniqueConstraint(
-                fields=["indicator", "economy"],
-                name="unique_target",
-                nulls_distinct=False,
+                fields=["indicator"], condition=Q(economy__isnull=True), name="unique_region_target"
             ),
             models.CheckConstraint(
                 condition=Q(target_year__isnull=True, target_value__isnull=True)
@@ -474,9 +481,17 @@ class ReviewSection(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["review", "priority_area"], name="unique_review_section", nulls_distinct=False
-            )
+                fields=["review", "priority_area"], name="unique_review_section"
+            ),
+            models.UniqueConstraint(
+                fields=["review"],
+                condition=Q(priority_area__isnull=True),
+                name="unique_review_overview",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.review} · {self.priority_area or 'overview'}"
 
 
 class Proposal(TimestampedModel):

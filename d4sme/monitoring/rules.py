@@ -46,9 +46,7 @@ can_review = is_analyst | is_administrator
 rules.add_perm("monitoring.view_submission", is_focal_point_of | can_review)
 rules.add_perm("monitoring.change_submission", (is_focal_point_of & is_open) | is_administrator)
 rules.add_perm("monitoring.review_submission", can_review)
-rules.add_perm(
-    "monitoring.view_framework", is_public | is_focal_point | can_review
-)
+rules.add_perm("monitoring.view_framework", is_public | is_focal_point | can_review)
 rules.add_perm("monitoring.write_review", can_review)
 rules.add_perm("monitoring.view_proposals", is_focal_point | can_review)
 rules.add_perm("monitoring.submit_proposal", is_focal_point | can_review)

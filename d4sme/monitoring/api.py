@@ -1,0 +1,296 @@
+"""API of KPI monitoring: plans, indicators, values, progress and economies' reports.
+
+Values and progress are the approved figures and are public with the plan's dashboards (a
+restricted plan needs a signed-in focal point or analyst). A report is its economy's focal
+points' and the analysts'; to anyone else it does not exist. A focal point writes values
+only into its own economy's report and only before approval.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from d4sme.registry.auth import AUTHENTICATED
+
+from . import selectors, services
+from .models import Flag, Framework, Indicator, Submission, SubmissionStatus, Value
+
+router = Router(tags=["monitoring"])
+
+
+class Error(Schema):
+    detail: str | dict
+
+
+def _framework(request: HttpRequest, code: str) -> Framework:
+    framework = Framework.objects.select_related("economies").get(code=code)
+    if not request.user.has_perm("monitoring.view_framework", framework):
+        raise Framework.DoesNotExist
+    return framework
+
+
+def _indicator_out(indicator: Indicator) -> dict:
+    return {
+        "code": indicator.code,
+        "name": indicator.name,
+        "definition": indicator.definition,
+        "objectives": [o.code for o in indicator.objectives.all()],
+        "group": indicator.group,
+        "measure": indicator.measure,
+        "unit": indicator.unit,
+        "direction": indicator.direction,
+        "aggregation": indicator.aggregation,
+        "disaggregations": indicator.disaggregations,
+        "minimum": indicator.minimum,
+        "maximum": indicator.maximum,
+        "derived_from": indicator.derived_from or None,
+    }
+
+
+@router.get("/monitoring/frameworks", response=list[dict])
+def framework_list(request: HttpRequest):
+    """The plans you may see."""
+    return [
+        {
+            "code": f.code,
+            "name": f.name,
+            "version": f.version,
+            "start_year": f.start_year,
+            "end_year": f.end_year,
+            "economies": f.economies_id,
+            "public": f.is_public,
+        }
+        for f in selectors.frameworks_visible(request.user)
+    ]
+
+
+@router.get("/monitoring/frameworks/{code}", response={200: dict, 404: Error})
+def framework_detail(request: HttpRequest, code: str):
+    """A plan whole: priority areas, objectives, cycles and planned reviews."""
+    framework = _framework(request, code)
+    return {
+        "code": framework.code,
+        "name": framework.name,
+        "version": framework.version,
+        "start_year": framework.start_year,
+        "end_year": framework.end_year,
+        "economies": [e.code for e in selectors.economies_of(framework)],
+        "review_schedule": framework.review_schedule,
+        "cycles": [
+            {"period": c.period, "opens_on": c.opens_on, "closes_on": c.closes_on}
+            for c in framework.cycles.order_by("period")
+        ],
+        "priority_areas": [
+            {
+                "number": area.number,
+                "name": area.name,
+                "objectives": [{"code": o.code, "name": o.name} for o in area.objectives.all()],
+            }
+            for area in framework.priority_areas.prefetch_related("objectives")
+        ],
+    }
+
+
+@router.get("/monitoring/frameworks/{code}/indicators", response={200: list[dict], 404: Error})
+def indicator_list(request: HttpRequest, code: str):
+    framework = _framework(request, code)
+    return [_indicator_out(i) for i in framework.indicators.prefetch_related("objectives")]
+
+
+class ValueQuery(Schema):
+    indicator: list[str] = Field(default_factory=list)
+    economy: list[str] = Field(default_factory=list)
+    period_from: int | None = None
+    period_to: int | None = None
+    breakdowns: bool = Field(False, description="Include values by category, not only totals.")
+
+
+def _value_out(v: Value) -> dict:
+    return {
+        "indicator": v.indicator.code,
+        "economy": v.economy_id,
+        "period": v.period,
+        "dimension": v.dimension or None,
+        "category": v.category or None,
+        "value": v.value,
+        "text": v.text or None,
+        "status": v.flag or None,
+        "comment": v.comment,
+        "source": v.source,
+    }
+
+
+@router.get("/monitoring/frameworks/{code}/values", response={200: list[dict], 404: Error})
+def value_list(request: HttpRequest, code: str, query: ValueQuery = Query(...)):
+    """Approved values, filtered by indicator codes, economies and years."""
+    framework = _framework(request, code)
+    values = Value.objects.filter(
+        indicator__framework=framework, submission__status=SubmissionStatus.APPROVED
+    ).select_related("indicator")
+    if query.indicator:
+        values = values.filter(indicator__code__in=query.indicator)
+    if query.economy:
+        values = values.filter(economy_id__in=[e.upper() for e in query.economy])
+    if query.period_from is not None:
+        values = values.filter(period__gte=query.period_from)
+    if query.period_to is not None:
+        values = values.filter(period__lte=query.period_to)
+    if not query.breakdowns:
+        values = values.filter(dimension="")
+    return [_value_out(v) for v in values.order_by("indicator__position", "economy_id", "period")]
+
+
+@router.get("/monitoring/frameworks/{code}/progress", response={200: list[dict], 404: Error})
+def progress_list(request: HttpRequest, code: str, indicator: str = "", economy: str = ""):
+    """Progress status per indicator and economy (economy null: the region), with its
+    computation's components."""
+    framework = _framework(request, code)
+    indicators = framework.indicators.all()
+    if indicator:
+        indicators = indicators.filter(code=indicator)
+    rows = selectors.progress_rows(
+        framework,
+        indicators=indicators,
+        economies=[economy.upper()] if economy else None,
+        region=not economy,
+    )
+    return [
+        {
+            "indicator": r.indicator.code,
+            "economy": r.economy or None,
+            "status": r.result.status.value,
+            "score": r.result.score,
+            "base_year": r.result.base_year,
+            "base_value": r.result.base_value,
+            "current_year": r.result.current_year,
+            "current_value": r.result.current_value,
+            "target_year": r.result.target_year,
+            "target_value": r.result.target_value,
+            "observed_cagr": r.result.observed_cagr,
+            "required_cagr": r.result.required_cagr,
+            "ratio": r.result.ratio,
+            "method": r.result.method,
+            "explanation": str(r.result.explanation),
+        }
+        for r in rows
+    ]
+
+
+def _submission(request: HttpRequest, pk: int) -> Submission:
+    submission = Submission.objects.select_related("cycle__framework", "economy").get(pk=pk)
+    if not request.user.has_perm("monitoring.view_submission", submission):
+        raise Submission.DoesNotExist
+    return submission
+
+
+def _submission_out(s: Submission, values: bool = False) -> dict:
+    out = {
+        "id": s.pk,
+        "framework": s.cycle.framework.code,
+        "period": s.cycle.period,
+        "economy": s.economy_id,
+        "status": s.status,
+        "submitted_at": s.submitted_at,
+        "approved_at": s.approved_at,
+        "note": s.note,
+    }
+    if values:
+        out["values"] = [
+            _value_out(v) | {"review_note": v.review_note}
+            for v in s.values.select_related("indicator")
+        ]
+    return out
+
+
+@router.get("/monitoring/submissions", response=list[dict], auth=AUTHENTICATED)
+def submission_list(request: HttpRequest):
+    """Reports you may open: your economies' as a focal point, all as an analyst."""
+    return [_submission_out(s) for s in selectors.submissions_for(request.user)]
+
+
+@router.get("/monitoring/submissions/{pk}", response={200: dict, 404: Error}, auth=AUTHENTICATED)
+def submission_detail(request: HttpRequest, pk: int):
+    return _submission_out(_submission(request, pk), values=True)
+
+
+class ValueIn(Schema):
+    indicator: str
+    dimension: str = ""
+    category: str = ""
+    value: float | None = None
+    text: str = ""
+    status: str = Field("", description="'', E, P, M (not available) or Z (not applicable)")
+    comment: str = ""
+    source: str = ""
+
+
+class ValuesIn(Schema):
+    values: list[ValueIn] = Field(..., min_length=1, max_length=5000)
+
+
+@router.put(
+    "/monitoring/submissions/{pk}/values",
+    response={200: dict, 400: Error, 403: Error, 404: Error},
+    auth=AUTHENTICATED,
+)
+def submission_values(request: HttpRequest, pk: int, payload: ValuesIn):
+    """Write values into a report, whole or not at all; an empty value, text and status
+    removes one."""
+    submission = _submission(request, pk)
+    if not request.user.has_perm("monitoring.change_submission", submission):
+        raise PermissionDenied(
+            "This report is approved and locked."
+            if submission.is_locked
+            else "Only the economy's focal point changes this report, before it is submitted."
+        )
+    indicators = {i.code: i for i in submission.cycle.framework.indicators.all()}
+    unknown = sorted({v.indicator for v in payload.values} - set(indicators))
+    if unknown:
+        raise ValidationError({"indicator": f"Not indicators of this plan: {', '.join(unknown)}."})
+    bad = sorted({v.status for v in payload.values} - set(Flag.values))
+    if bad:
+        raise ValidationError({"status": f"Not a status: {', '.join(bad)}; use E, P, M or Z."})
+    entries = [
+        services.Entry(
+            indicator=indicators[v.indicator],
+            dimension=v.dimension,
+            category=v.category,
+            value=v.value,
+            text=v.text,
+            flag=v.status,
+            comment=v.comment,
+            source=v.source,
+            row=n,
+        )
+        for n, v in enumerate(payload.values, start=1)
+    ]
+    changed = services.values_save(submission=submission, user=request.user, entries=entries)
+    return {"changed": changed, **_submission_out(submission, values=True)}
+
+
+class MoveIn(Schema):
+    to: str
+    note: str = ""
+    value_notes: dict[int, str] = Field(default_factory=dict)
+
+
+@router.post(
+    "/monitoring/submissions/{pk}/move",
+    response={200: dict, 400: Error, 403: Error, 404: Error},
+    auth=AUTHENTICATED,
+)
+def submission_move(request: HttpRequest, pk: int, payload: MoveIn):
+    """Submit (focal point), or return with notes or approve (analysts)."""
+    submission = _submission(request, pk)
+    if payload.to not in SubmissionStatus.values:
+        raise ValidationError({"to": f"Choose one of {', '.join(SubmissionStatus.values)}."})
+    moved = services.submission_move(
+        submission=submission,
+        user=request.user,
+        to=payload.to,
+        note=payload.note,
+        value_notes=payload.value_notes,
+    )
+    return _submission_out(moved)

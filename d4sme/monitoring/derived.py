@@ -1,0 +1,146 @@
+"""Indicators the platform's own data can answer, computed beside the reported values.
+
+An indicator's ``derived_from`` names one of the computations below. Each returns, for a set
+of economies and years, the platform's figure and how many organisations it rests on; a
+figure about fewer than ``MIN_CELL_SIZE`` organisations is suppressed (shown as such, never
+as a number). Derived figures never replace what an economy reports: they are evidence
+beside it, and they count only what the platform holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_lazy as _
+
+from d4sme.assessments.models import Response
+from d4sme.programmes.models import CurationStatus, Participation, Programme
+
+ADVANCED_BANDS = ("moderately-advanced", "advanced")
+
+
+@dataclass(frozen=True)
+class Derived:
+    value: float | None  # None when suppressed or nothing to count
+    count: int  # organisations (or programmes) it rests on
+    suppressed: bool
+
+    def display(self) -> str:
+        if self.suppressed:
+            return str(_("fewer than %(n)s firms") % {"n": settings.MIN_CELL_SIZE})
+        if self.value is None:
+            return "—"
+        return f"{self.value:,.10g}"
+
+
+LABELS = {
+    "programmes": _("Published support programmes active in the year (programme registry)"),
+    "smes_supported": _("SMEs taking part in support programmes that started in the year"),
+    "smes_assessed": _("SMEs that completed a digital-maturity assessment in the year"),
+    "digital_adoption": _(
+        "Share of SMEs assessed in the year at a moderately advanced or advanced digital maturity (%)"
+    ),
+}
+
+
+def _cell(value: float | None, count: int, about_firms: bool = True) -> Derived:
+    if about_firms and 0 < count < settings.MIN_CELL_SIZE:
+        return Derived(None, count, True)
+    return Derived(value, count, False)
+
+
+def _programmes(economies, years) -> dict[tuple[str, int], Derived]:
+    rows = Programme.objects.filter(
+        economy_id__in=economies, curation_status=CurationStatus.PUBLISHED
+    ).values_list("economy_id", "start_year", "end_year")
+    found = {}
+    for economy in economies:
+        for year in years:
+            n = sum(
+                1
+                for e, start, end in rows
+                if e == economy and (start or 0) <= year and (end is None or end >= year)
+            )
+            found[(economy, year)] = _cell(float(n), n, about_firms=False)
+    return found
+
+
+def _smes_supported(economies, years) -> dict[tuple[str, int], Derived]:
+    counts = (
+        Participation.objects.filter(
+            cohort__programme__economy_id__in=economies, started_on__year__in=years
+        )
+        .annotate(year=ExtractYear("started_on"))
+        .order_by()
+        .values("cohort__programme__economy_id", "year")
+        .annotate(n=Count("application__organisation", distinct=True))
+    )
+    got = {(r["cohort__programme__economy_id"], r["year"]): r["n"] for r in counts}
+    return {
+        (e, y): _cell(float(got.get((e, y), 0)), got.get((e, y), 0))
+        for e in economies
+        for y in years
+    }
+
+
+def _assessed(economies, years):
+    return (
+        Response.objects.filter(
+            status="submitted",
+            organisation__economy_id__in=economies,
+            submitted_at__year__in=years,
+        )
+        .annotate(year=ExtractYear("submitted_at"))
+        .order_by()
+        .values("organisation__economy_id", "year")
+    )
+
+
+def _smes_assessed(economies, years) -> dict[tuple[str, int], Derived]:
+    got = {
+        (r["organisation__economy_id"], r["year"]): r["n"]
+        for r in _assessed(economies, years).annotate(n=Count("organisation", distinct=True))
+    }
+    return {
+        (e, y): _cell(float(got.get((e, y), 0)), got.get((e, y), 0))
+        for e in economies
+        for y in years
+    }
+
+
+def _digital_adoption(economies, years) -> dict[tuple[str, int], Derived]:
+    rows = (
+        _assessed(economies, years)
+        .filter(version__instrument_id="dma-sme")
+        .annotate(
+            n=Count("organisation", distinct=True),
+            advanced=Count("organisation", distinct=True, filter=Q(band__in=ADVANCED_BANDS)),
+        )
+    )
+    got = {(r["organisation__economy_id"], r["year"]): (r["advanced"], r["n"]) for r in rows}
+    found = {}
+    for e in economies:
+        for y in years:
+            advanced, n = got.get((e, y), (0, 0))
+            found[(e, y)] = _cell(round(100 * advanced / n, 1) if n else None, n)
+    return found
+
+
+COMPUTE = {
+    "programmes": _programmes,
+    "smes_supported": _smes_supported,
+    "smes_assessed": _smes_assessed,
+    "digital_adoption": _digital_adoption,
+}
+
+
+def derived_values(
+    key: str, economies: list[str], years: list[int]
+) -> dict[tuple[str, int], Derived]:
+    """The platform's figure for each economy and year, suppressed under the minimum cell."""
+    if key not in COMPUTE:
+        return {}
+    return COMPUTE[key](list(economies), list(years))

@@ -1,0 +1,232 @@
+"""Uploading a report's values: CSV or XLSX with the template's columns, SDMX-CSV or SDMX-ML.
+
+A ``db_worker`` task reads the file, turns every row into an entry, checks the batch with the
+same rules as the form and writes it whole, or writes nothing and keeps every problem with
+its row. SDMX messages use the plan's own structure (``sdmx/structure.xml``); their economy
+and period must be the report's.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from d4sme.assessments.imports import read_table
+
+from . import sdmx, services
+from .models import CATEGORIES, Dimension, Flag, Submission, ValueImport
+from .services import Entry
+
+COLUMNS = ["indicator", "dimension", "category", "value", "text", "status", "comment", "source"]
+MAX_MESSAGES = 100
+# Status words a file may use, besides the SDMX codes.
+STATUS_WORDS = {
+    "": "",
+    "a": "",
+    "normal": "",
+    "estimated": Flag.ESTIMATED,
+    "provisional": Flag.PROVISIONAL,
+    "not available": Flag.NOT_AVAILABLE,
+    "not applicable": Flag.NOT_APPLICABLE,
+} | {code.lower(): code for code in Flag.values if code}
+
+
+def template_rows(submission_or_framework) -> list[list[str]]:
+    framework = getattr(submission_or_framework, "cycle", None)
+    framework = framework.framework if framework else submission_or_framework
+    rows = [COLUMNS]
+    for indicator in framework.indicators.all():
+        rows.append([indicator.code, "", "", "", "", "", "", ""])
+        for dimension in indicator.disaggregations:
+            for category in CATEGORIES.get(dimension, []):
+                rows.append([indicator.code, dimension, category, "", "", "", "", ""])
+    return rows
+
+
+def _number(text: str):
+    text = text.replace(",", "").strip()
+    if not text:
+        return None
+    return float(text)
+
+
+def entries_from_table(
+    submission: Submission, rows: list[dict[str, str]], errors: list[str], first_row: int = 2
+) -> list[Entry]:
+    indicators = {i.code: i for i in submission.cycle.framework.indicators.all()}
+    if rows and "indicator" not in rows[0]:
+        errors.append(_("The file has no “indicator” column; use the template's columns."))
+        return []
+    entries = []
+    for n, row in enumerate(rows, start=first_row):
+        code = row.get("indicator", "").strip()
+        indicator = indicators.get(code)
+        if indicator is None:
+            errors.append(
+                _("Row %(row)s: no indicator “%(code)s” in this plan.") % {"row": n, "code": code}
+            )
+            continue
+        dimension = row.get("dimension", "").strip().lower()
+        if dimension and dimension not in Dimension.values:
+            errors.append(
+                _("Row %(row)s: “%(dimension)s” is not a breakdown; use one of %(allowed)s.")
+                % {"row": n, "dimension": dimension, "allowed": ", ".join(Dimension.values)}
+            )
+            continue
+        status = row.get("status", "").strip()
+        flag = STATUS_WORDS.get(status.lower())
+        if flag is None:
+            errors.append(
+                _("Row %(row)s: “%(status)s” is not a status.") % {"row": n, "status": status}
+            )
+            continue
+        try:
+            value = _number(row.get("value", ""))
+        except ValueError:
+            errors.append(
+                _("Row %(row)s: “%(value)s” is not a number.")
+                % {"row": n, "value": row.get("value")}
+            )
+            continue
+        entries.append(
+            Entry(
+                indicator=indicator,
+                dimension=dimension,
+                category=row.get("category", "").strip() if dimension else "",
+                value=value,
+                text=row.get("text", ""),
+                flag=flag,
+                comment=row.get("comment", ""),
+                source=row.get("source", ""),
+                row=n,
+            )
+        )
+    return entries
+
+
+def _disaggregation(code: str) -> tuple[str, str]:
+    """Our SDMX disaggregation code ("_T", "SEX_FEMALE") as a dimension and category."""
+    if code in ("", "_T"):
+        return "", ""
+    dimension, _sep, category = code.partition("_")
+    dimension = dimension.lower()
+    category = category if dimension in ("sector", "region") else category.lower()
+    return dimension, category
+
+
+def disaggregation_code(dimension: str, category: str) -> str:
+    return (
+        f"{dimension.upper()}_{category.upper() if dimension != 'region' else category}"
+        if dimension
+        else "_T"
+    )
+
+
+def entries_from_sdmx(submission: Submission, content: bytes, errors: list[str]) -> list[Entry]:
+    from .exports import structure_of
+
+    structure = structure_of(submission.cycle.framework)
+    try:
+        observations = sdmx.read(content)
+    except sdmx.SdmxError as exc:
+        errors.append(str(exc))
+        return []
+    try:
+        rows = sdmx.rows_from(structure, observations)
+    except (sdmx.SdmxError, KeyError, ValueError) as exc:
+        errors.append(
+            _("The message does not follow this plan's structure: %(error)s") % {"error": exc}
+        )
+        return []
+    indicators = {i.code: i for i in submission.cycle.framework.indicators.all()}
+    entries = []
+    for n, row in enumerate(rows, start=1):
+        where = _("Observation %(n)s") % {"n": n}
+        if row["economy"] != submission.economy_id or int(row["period"]) != submission.cycle.period:
+            errors.append(
+                _(
+                    "%(where)s: it is about %(economy)s %(period)s, not this report's %(ours)s %(year)s."
+                )
+                % {
+                    "where": where,
+                    "economy": row["economy"],
+                    "period": row["period"],
+                    "ours": submission.economy_id,
+                    "year": submission.cycle.period,
+                }
+            )
+            continue
+        indicator = indicators.get(row["indicator"])
+        if indicator is None:
+            errors.append(
+                _("%(where)s: no indicator “%(code)s” in this plan.")
+                % {"where": where, "code": row["indicator"]}
+            )
+            continue
+        dimension, category = _disaggregation(row["disaggregation"])
+        entries.append(
+            Entry(
+                indicator=indicator,
+                dimension=dimension,
+                category=category,
+                value=row["value"],
+                flag=row.get("flag", ""),
+                comment=row.get("comment", ""),
+                row=n,
+            )
+        )
+    return entries
+
+
+def entries_from_file(
+    submission: Submission, name: str, content: bytes, errors: list[str]
+) -> list[Entry]:
+    head = content[:400].lstrip().lower()
+    if name.lower().endswith(".xml") or head.startswith(b"<?xml") or head.startswith(b"<"):
+        return entries_from_sdmx(submission, content, errors)
+    if name.lower().endswith(".csv") and (
+        head.startswith(b"dataflow") or head.startswith(b"structure")
+    ):
+        return entries_from_sdmx(submission, content, errors)
+    try:
+        rows = read_table(name, content)
+    except ValueError as exc:
+        errors.append(str(exc))
+        return []
+    if not rows:
+        errors.append(_("The file has no rows."))
+        return []
+    return entries_from_table(submission, rows, errors)
+
+
+def import_run(import_id: int) -> str:
+    """Check a queued upload and write it whole, or keep its problems and write nothing."""
+    job = ValueImport.objects.select_related("submission__cycle__framework", "created_by").get(
+        pk=import_id
+    )
+    job.status = ValueImport.Status.RUNNING
+    job.save(update_fields=["status", "updated_at"])
+    errors: list[str] = []
+    entries = entries_from_file(job.submission, job.file_name, bytes(job.content), errors)
+    job.rows_total = len(entries) + len(errors)
+    job.rows_done = len(entries)
+    job.save(update_fields=["rows_total", "rows_done", "updated_at"])
+    if not errors:
+        try:
+            services.values_save(submission=job.submission, user=job.created_by, entries=entries)
+        except ValidationError as exc:
+            errors = list(exc.messages)
+        except PermissionDenied as exc:
+            errors = [str(exc)]
+    if errors:
+        shown = errors[:MAX_MESSAGES]
+        if len(errors) > MAX_MESSAGES:
+            shown.append(
+                _("… and %(count)s more problems.") % {"count": len(errors) - MAX_MESSAGES}
+            )
+        job.status, job.errors = ValueImport.Status.FAILED, shown
+        job.save(update_fields=["status", "errors", "updated_at"])
+        return f"rejected with {len(errors)} problems"
+    job.status, job.errors = ValueImport.Status.DONE, []
+    job.save(update_fields=["status", "errors", "updated_at"])
+    return f"imported {len(entries)} values"

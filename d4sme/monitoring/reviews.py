@@ -1,0 +1,166 @@
+"""Review packs: a frozen snapshot of the plan's data, with the analysts' narrative.
+
+A review's snapshot is taken once, when the review is created: per priority area, each
+indicator's baseline, target, latest approved value and progress status (with the
+computation's components), for the region and each economy; and the data gaps. Its
+identifier is a hash of its content, printed on the page and the PDF, so two packs with the
+same identifier show the same figures. Later reports do not change a review; a new review
+takes a new snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import charts, selectors
+from .models import Framework, Measure, Review, ReviewSection
+
+SNAPSHOT_FORMAT = 1
+
+
+def _number(value):
+    """A JSON number, or None for a missing or not-a-number component."""
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def _row(row: selectors.Row) -> dict:
+    result = row.result
+    target = row.target
+    latest = row.latest
+    return {
+        "economy": row.economy,
+        "series": {str(year): value for year, value in sorted(row.series.items())},
+        "baseline": [target.baseline_year, target.baseline_value] if target else None,
+        "target": [target.target_year, target.target_value]
+        if target and target.target_year
+        else None,
+        "latest": list(latest) if latest else None,
+        "status": result.status.value,
+        "score": _number(result.score),
+        "observed_cagr": _number(result.observed_cagr),
+        "required_cagr": _number(result.required_cagr),
+        "ratio": _number(result.ratio),
+        "explanation": str(result.explanation),
+        "economies_counted": {str(k): v for k, v in row.economies_counted.items()},
+    }
+
+
+def snapshot_take(framework: Framework) -> dict:
+    """Everything a review pack shows, as plain data."""
+    economies = {e.code: e.name for e in selectors.economies_of(framework)}
+    rows = selectors.progress_rows(framework)
+    by_indicator: dict[int, list[dict]] = {}
+    for row in rows:
+        by_indicator.setdefault(row.indicator.pk, []).append(_row(row))
+    reported = selectors.approved_totals(framework)
+    areas = []
+    indicators = list(framework.indicators.prefetch_related("objectives__priority_area"))
+    general = [i for i in indicators if not i.objectives.all()]
+    for area in framework.priority_areas.all():
+        members = [
+            i for i in indicators if any(o.priority_area_id == area.pk for o in i.objectives.all())
+        ]
+        areas.append(
+            {
+                "number": area.number,
+                "name": area.name,
+                "indicators": [_indicator(i, by_indicator, reported, economies) for i in members],
+            }
+        )
+    areas.append(
+        {
+            "number": None,
+            "name": "",
+            "indicators": [_indicator(i, by_indicator, reported, economies) for i in general],
+        }
+    )
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "framework": {"code": framework.code, "name": framework.name, "version": framework.version},
+        "taken_at": timezone.now().isoformat(timespec="seconds"),
+        "economies": economies,
+        "areas": areas,
+    }
+
+
+def _indicator(indicator, by_indicator, reported, economies) -> dict:
+    rows = by_indicator.get(indicator.pk, [])
+    reporting = sorted({e for (i, e) in reported if i == indicator.pk})
+    return {
+        "code": indicator.code,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "qualitative": indicator.measure == Measure.QUALITATIVE,
+        "region": next((r for r in rows if r["economy"] == ""), None),
+        "economies": [r for r in rows if r["economy"] != ""],
+        "reporting": len(reporting),
+        # A data gap: fewer than half of the economies have an approved value.
+        "gap": len(reporting) < len(economies) / 2,
+    }
+
+
+def snapshot_id(snapshot: dict) -> str:
+    """A short, stable identifier of the snapshot's content (not of when it was taken)."""
+    content = {k: v for k, v in snapshot.items() if k != "taken_at"}
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+    return f"{snapshot['framework']['code'][:6]}-{digest[:12]}"
+
+
+@transaction.atomic
+def review_create(*, framework: Framework, user, kind: str, year: int, title: str) -> Review:
+    snapshot = snapshot_take(framework)
+    review = Review.objects.create(
+        framework=framework,
+        kind=kind,
+        year=year,
+        title=title,
+        snapshot=snapshot,
+        snapshot_id=snapshot_id(snapshot),
+        created_by=user,
+    )
+    ReviewSection.objects.create(review=review, priority_area=None)
+    for area in framework.priority_areas.all():
+        ReviewSection.objects.create(review=review, priority_area=area)
+    return review
+
+
+def pack(review: Review) -> dict:
+    """The review page's context: the snapshot's areas with their narratives and charts."""
+    sections = {
+        s.priority_area.number if s.priority_area else None: s
+        for s in review.sections.select_related("priority_area")
+    }
+    areas = []
+    for area in review.snapshot["areas"]:
+        chart = charts.status_bars(area["indicators"]) if area["indicators"] else None
+        areas.append(
+            {
+                **area,
+                "section": sections.get(area["number"]) if area["number"] else None,
+                "chart": chart,
+            }
+        )
+    gaps = [i for area in review.snapshot["areas"] for i in area["indicators"] if i["gap"]]
+    return {
+        "review": review,
+        "snapshot": review.snapshot,
+        "overview": sections.get(None),
+        "areas": areas,
+        "gaps": gaps,
+    }
+
+
+def review_pdf(review: Review, base_url: str) -> bytes:
+    import weasyprint  # loads pango; only the PDF needs it
+
+    context = pack(review)
+    for area in context["areas"]:
+        area["svg"] = charts.to_svg(area["chart"]) if area["chart"] else ""
+    html = render_to_string("monitoring/review_pdf.html", context)
+    return weasyprint.HTML(string=html, base_url=base_url).write_pdf()

@@ -1,0 +1,298 @@
+"""What the monitoring pages and the API read: series, progress, reporting status, completeness.
+
+Dashboards, progress and reviews use approved values only: a value counts once the analysts
+have approved the economy's report. Reporting status (how far an economy's report is) and
+progress status (how far the indicator moved towards its target) are kept apart.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from d4sme.registry.models import Economy
+
+from . import progress
+from .models import (
+    Aggregation,
+    Direction,
+    Flag,
+    Framework,
+    Indicator,
+    Measure,
+    ReportingCycle,
+    Submission,
+    SubmissionStatus,
+    Target,
+    Value,
+)
+from .rules import focal_economies
+
+REGION = ""  # the economy key of the region-wide row
+
+
+class ReportingStatus:
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    NOT_APPLICABLE = "not_applicable"
+    LABELS = {
+        NOT_STARTED: _("Not started"),
+        IN_PROGRESS: _("In progress"),
+        SUBMITTED: _("Submitted"),
+        APPROVED: _("Approved"),
+        NOT_APPLICABLE: _("Not applicable"),
+    }
+
+
+def frameworks_visible(user) -> QuerySet[Framework]:
+    frameworks = Framework.objects.select_related("economies")
+    if user.has_perm("monitoring.view_framework", None):
+        return frameworks
+    return frameworks.filter(is_public=True)
+
+
+def economies_of(framework: Framework) -> list[Economy]:
+    return list(framework.economies.members.order_by("name"))
+
+
+def submissions_for(user, framework: Framework | None = None) -> QuerySet[Submission]:
+    """The reports a user may open: their economies' as a focal point, all as a reviewer."""
+    submissions = Submission.objects.select_related("cycle__framework", "economy")
+    if framework is not None:
+        submissions = submissions.filter(cycle__framework=framework)
+    if user.has_perm("monitoring.review_submission"):
+        return submissions
+    return submissions.filter(economy_id__in=focal_economies(user))
+
+
+def approved_totals(
+    framework: Framework, *, indicators=None, economies=None
+) -> dict[tuple[int, str], dict[int, float]]:
+    """(indicator id, economy) -> {year: value} of approved, numeric totals."""
+    values = Value.objects.filter(
+        indicator__framework=framework,
+        submission__status=SubmissionStatus.APPROVED,
+        dimension="",
+        value__isnull=False,
+    )
+    if indicators is not None:
+        values = values.filter(indicator__in=indicators)
+    if economies is not None:
+        values = values.filter(economy_id__in=economies)
+    series: dict[tuple[int, str], dict[int, float]] = defaultdict(dict)
+    for indicator_id, economy_id, period, value in values.order_by().values_list(
+        "indicator_id", "economy_id", "period", "value"
+    ):
+        series[(indicator_id, economy_id)][period] = value
+    return series
+
+
+def aggregate(indicator: Indicator, by_economy: dict[str, float]) -> float | None:
+    """The region's value from its economies', by the indicator's aggregation rule."""
+    values = list(by_economy.values())
+    if not values or indicator.aggregation == Aggregation.NONE:
+        return None
+    if indicator.aggregation == Aggregation.SUM:
+        return sum(values)
+    return statistics.fmean(values)
+
+
+def region_series(
+    indicator: Indicator, series: dict[tuple[int, str], dict[int, float]]
+) -> tuple[dict[int, float], dict[int, int]]:
+    """The region's series and how many economies each year rests on."""
+    by_year: dict[int, dict[str, float]] = defaultdict(dict)
+    for (indicator_id, economy), years in series.items():
+        if indicator_id == indicator.pk and economy != REGION:
+            for year, value in years.items():
+                by_year[year][economy] = value
+    values, counts = {}, {}
+    for year, by_economy in sorted(by_year.items()):
+        total = aggregate(indicator, by_economy)
+        if total is not None:
+            values[year], counts[year] = total, len(by_economy)
+    return values, counts
+
+
+@dataclass
+class Row:
+    """An indicator for one economy (or the region): baseline, target, latest, progress."""
+
+    indicator: Indicator
+    economy: str  # "" for the region
+    series: dict[int, float]
+    target: Target | None
+    result: progress.Progress
+    economies_counted: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def latest(self) -> tuple[int, float] | None:
+        return max(self.series.items()) if self.series else None
+
+    @property
+    def status_label(self) -> str:
+        return self.result.status.label
+
+
+def _measure(indicator: Indicator, series: dict[int, float], target: Target | None):
+    points = dict(series)
+    base_year = None
+    if target is not None:
+        points.setdefault(target.baseline_year, target.baseline_value)
+        base_year = target.baseline_year
+    return progress.measure(
+        points,
+        higher_is_better=indicator.direction == Direction.HIGHER,
+        base_year=base_year,
+        target_year=target.target_year if target else None,
+        target_value=target.target_value if target else None,
+    )
+
+
+def progress_rows(
+    framework: Framework, *, indicators=None, economies=None, region: bool = True
+) -> list[Row]:
+    """Progress of each quantitative indicator for each economy with data, and the region."""
+    indicators = list(
+        (indicators if indicators is not None else framework.indicators.all()).exclude(
+            measure=Measure.QUALITATIVE
+        )
+    )
+    series = approved_totals(framework, indicators=indicators, economies=economies)
+    targets = {
+        (t.indicator_id, t.economy_id or REGION): t
+        for t in Target.objects.filter(indicator__in=indicators)
+    }
+    rows = []
+    for indicator in indicators:
+        keys = sorted(
+            {e for (i, e) in series if i == indicator.pk}
+            | {e for (i, e) in targets if i == indicator.pk and e != REGION}
+        )
+        for economy in keys:
+            points = series.get((indicator.pk, economy), {})
+            target = targets.get((indicator.pk, economy))
+            rows.append(
+                Row(indicator, economy, points, target, _measure(indicator, points, target))
+            )
+        if region and indicator.aggregation != Aggregation.NONE:
+            points, counts = region_series(indicator, series)
+            target = targets.get((indicator.pk, REGION))
+            if points or target:
+                rows.append(
+                    Row(
+                        indicator,
+                        REGION,
+                        points,
+                        target,
+                        _measure(indicator, points, target),
+                        counts,
+                    )
+                )
+    return rows
+
+
+@dataclass
+class Completeness:
+    economy: Economy
+    submission: Submission | None
+    expected: int
+    reported: int
+    not_applicable: int
+
+    @property
+    def rate(self) -> float | None:
+        denominator = self.expected - self.not_applicable
+        return round(100 * self.reported / denominator, 1) if denominator > 0 else None
+
+    @property
+    def on_time(self) -> bool | None:
+        if self.submission is None or self.submission.submitted_at is None:
+            return None
+        return self.submission.submitted_at.date() <= self.submission.cycle.closes_on
+
+
+def completeness(cycle: ReportingCycle) -> list[Completeness]:
+    """Per economy: how many of the plan's indicators its report gives, and whether on time."""
+    expected = cycle.framework.indicators.count()
+    submissions = {
+        s.economy_id: s for s in Submission.objects.filter(cycle=cycle).select_related("cycle")
+    }
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: {"reported": 0, "na": 0})
+    for economy_id, flag in (
+        Value.objects.filter(submission__cycle=cycle, dimension="")
+        .order_by()
+        .values_list("economy_id", "flag")
+    ):
+        if flag == Flag.NOT_APPLICABLE:
+            counts[economy_id]["na"] += 1
+        elif flag != Flag.NOT_AVAILABLE:
+            counts[economy_id]["reported"] += 1
+    return [
+        Completeness(
+            economy=economy,
+            submission=submissions.get(economy.code),
+            expected=expected,
+            reported=counts[economy.code]["reported"],
+            not_applicable=counts[economy.code]["na"],
+        )
+        for economy in economies_of(cycle.framework)
+    ]
+
+
+def reporting_status(submission: Submission | None, value: Value | None) -> str:
+    """Where an economy's indicator stands in reporting, apart from any progress."""
+    if value is not None and value.flag == Flag.NOT_APPLICABLE:
+        return ReportingStatus.NOT_APPLICABLE
+    if submission is None or value is None:
+        return ReportingStatus.NOT_STARTED
+    if submission.status == SubmissionStatus.APPROVED:
+        return ReportingStatus.APPROVED
+    if submission.status == SubmissionStatus.SUBMITTED:
+        return ReportingStatus.SUBMITTED
+    return ReportingStatus.IN_PROGRESS
+
+
+AUDITED = ("value", "text", "flag", "comment", "source", "review_note")
+
+
+def audit_of(submission: Submission) -> list[dict]:
+    """Every change to the report's values, newest first: who, when, what, old and new."""
+    records = list(
+        Value.history.filter(submission_id=submission.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    codes = dict(submission.cycle.framework.indicators.values_list("pk", "code"))
+    previous: dict[int, object] = {}
+    changes = []
+    for record in records:
+        before = previous.get(record.id)
+        fields = []
+        for name in AUDITED:
+            old = getattr(before, name) if before is not None else None
+            new = getattr(record, name) if record.history_type != "-" else None
+            if old in ("", None) and new in ("", None):
+                continue
+            if old != new:
+                fields.append(
+                    {"field": Value._meta.get_field(name).verbose_name, "old": old, "new": new}
+                )
+        previous[record.id] = record
+        changes.append(
+            {
+                "at": record.history_date,
+                "by": record.history_user,
+                "kind": record.get_history_type_display(),
+                "indicator": codes.get(record.indicator_id, "?"),
+                "breakdown": f"{record.dimension}: {record.category}" if record.dimension else "",
+                "fields": fields,
+            }
+        )
+    return changes[::-1]

@@ -1,0 +1,420 @@
+"""Entering values, checking them and moving a submission through review.
+
+Every write goes through ``values_save``: it checks the whole batch first (each value, then
+the rules across values) and writes nothing when anything is wrong, so a form, an upload and
+the API land whole or not at all. The value history (django-simple-history) records who
+changed what, when, with the old and the new value.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from d4sme.registry.models import Economy
+
+from .models import (
+    CATEGORIES,
+    EXHAUSTIVE,
+    Dimension,
+    Flag,
+    Indicator,
+    Measure,
+    ReportingCycle,
+    Submission,
+    SubmissionEvent,
+    SubmissionStatus,
+    Value,
+)
+
+MISSING = {Flag.NOT_AVAILABLE, Flag.NOT_APPLICABLE}
+# A value further than this many robust standard deviations from the economy's own earlier
+# values (modified z-score, Iglewicz and Hoaglin) needs a comment; with fewer than three
+# earlier values, a change beyond this factor does.
+OUTLIER_Z = 3.5
+OUTLIER_FACTOR = 3.0
+
+# (from, to) -> who makes the move: the economy's focal point or a reviewer.
+MOVES: dict[tuple[str, str], str] = {
+    (SubmissionStatus.DRAFT, SubmissionStatus.SUBMITTED): "reporter",
+    (SubmissionStatus.RETURNED, SubmissionStatus.SUBMITTED): "reporter",
+    (SubmissionStatus.SUBMITTED, SubmissionStatus.RETURNED): "reviewer",
+    (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED): "reviewer",
+}
+
+
+@dataclass
+class Entry:
+    """One value as a reporter states it; empty value, text and flag mean "remove"."""
+
+    indicator: Indicator
+    dimension: str = ""
+    category: str = ""
+    value: float | None = None
+    text: str = ""
+    flag: str = ""
+    comment: str = ""
+    source: str = ""
+    attachment: UploadedFile | None = None
+    row: int | None = None  # the line of an uploaded file, for its messages
+
+    @property
+    def key(self) -> tuple[int, str, str]:
+        return (self.indicator.pk, self.dimension, self.category)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.value is None and not self.text.strip() and not self.flag
+
+    def label(self) -> str:
+        where = _("row %(row)s, ") % {"row": self.row} if self.row else ""
+        if self.dimension:
+            return _("%(where)sindicator %(code)s (%(dimension)s: %(category)s)") % {
+                "where": where,
+                "code": self.indicator.code,
+                "dimension": Dimension(self.dimension).label,
+                "category": self.category,
+            }
+        return _("%(where)sindicator %(code)s") % {"where": where, "code": self.indicator.code}
+
+
+@dataclass
+class Problems:
+    """Messages per entry key, and messages about the batch as a whole."""
+
+    by_key: dict[tuple[int, str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    general: list[str] = field(default_factory=list)
+
+    def add(self, entry: Entry, message: str) -> None:
+        self.by_key[entry.key].append(message)
+
+    def __bool__(self) -> bool:
+        return bool(self.general) or any(self.by_key.values())
+
+    def messages(self, entries: Iterable[Entry]) -> list[str]:
+        """Every message, each starting with the value it is about."""
+        found = list(self.general)
+        for entry in entries:
+            found += [f"{entry.label()}: {m}" for m in self.by_key.get(entry.key, [])]
+        return found
+
+
+def submission_for(*, cycle: ReportingCycle, economy: Economy) -> Submission:
+    submission, _created = Submission.objects.get_or_create(cycle=cycle, economy=economy)
+    return submission
+
+
+def _check_entry(entry: Entry, problems: Problems) -> None:
+    indicator = entry.indicator
+    if entry.dimension:
+        if entry.dimension not in indicator.disaggregations:
+            problems.add(entry, _("this indicator is not broken down by this dimension."))
+            return
+        allowed = CATEGORIES.get(entry.dimension)
+        if allowed is not None and entry.category not in allowed:
+            problems.add(
+                entry,
+                _("“%(category)s” is not a category; use one of %(allowed)s.")
+                % {"category": entry.category, "allowed": ", ".join(allowed)},
+            )
+            return
+        if not entry.category:
+            problems.add(entry, _("name the category."))
+    if entry.flag and entry.flag not in Flag.values:
+        problems.add(entry, _("“%(flag)s” is not a status.") % {"flag": entry.flag})
+        return
+    if entry.flag in MISSING:
+        if entry.value is not None or entry.text.strip():
+            problems.add(
+                entry, _("a value marked not available or not applicable must be left empty.")
+            )
+        return
+    if indicator.measure == Measure.QUALITATIVE:
+        if entry.value is not None:
+            problems.add(entry, _("this indicator is qualitative: describe it in words."))
+        elif not entry.text.strip():
+            problems.add(entry, _("describe it, or mark it not available."))
+        return
+    if entry.text.strip():
+        problems.add(entry, _("enter a number."))
+        return
+    if entry.value is None:
+        problems.add(entry, _("enter a number, or mark it not available."))
+        return
+    if not math.isfinite(entry.value):
+        problems.add(entry, _("enter a number."))
+    elif indicator.minimum is not None and entry.value < indicator.minimum:
+        problems.add(
+            entry,
+            _("%(value)s is below the lowest valid value, %(minimum)s.")
+            % {"value": f"{entry.value:g}", "minimum": f"{indicator.minimum:g}"},
+        )
+    elif indicator.maximum is not None and entry.value > indicator.maximum:
+        problems.add(
+            entry,
+            _("%(value)s is above the highest valid value, %(maximum)s.")
+            % {"value": f"{entry.value:g}", "maximum": f"{indicator.maximum:g}"},
+        )
+
+
+def _check_totals(entries: list[Entry], problems: Problems) -> None:
+    """A total equals the sum of a complete breakdown and is never below a partial one."""
+    totals, parts = {}, defaultdict(list)
+    for e in entries:
+        if e.indicator.measure not in (Measure.COUNT, Measure.MONEY) or e.value is None:
+            continue
+        if e.dimension:
+            parts[(e.indicator.pk, e.dimension)].append(e)
+        else:
+            totals[e.indicator.pk] = e
+    for (indicator_pk, dimension), items in parts.items():
+        total = totals.get(indicator_pk)
+        if total is None:
+            continue
+        added = sum(e.value for e in items)
+        complete = dimension in EXHAUSTIVE and {e.category for e in items} == set(
+            CATEGORIES[dimension]
+        )
+        label = Dimension(dimension).label
+        if complete and not math.isclose(added, total.value, rel_tol=1e-9, abs_tol=1e-9):
+            problems.add(
+                total,
+                _("the total %(total)s is not the sum of its breakdown by %(dimension)s (%(sum)s).")
+                % {"total": f"{total.value:g}", "dimension": label, "sum": f"{added:g}"},
+            )
+        elif not complete and added > total.value * (1 + 1e-9):
+            problems.add(
+                total,
+                _(
+                    "the total %(total)s is below the sum of its breakdown by %(dimension)s (%(sum)s)."
+                )
+                % {"total": f"{total.value:g}", "dimension": label, "sum": f"{added:g}"},
+            )
+
+
+def is_outlier(value: float, history: list[float]) -> bool:
+    """Whether a value is far from the economy's own earlier values of the indicator."""
+    if not history:
+        return False
+    if len(history) < 3:
+        last = history[-1]
+        if last == 0 or value == 0:
+            return value != last and max(abs(value), abs(last)) >= 10
+        ratio = value / last
+        return ratio > OUTLIER_FACTOR or ratio < 1 / OUTLIER_FACTOR
+    median = statistics.median(history)
+    mad = statistics.median(abs(x - median) for x in history)
+    if mad == 0:
+        spread = abs(median) * 0.1 or 1.0
+        return abs(value - median) / spread > OUTLIER_Z
+    return 0.6745 * abs(value - median) / mad > OUTLIER_Z
+
+
+def _check_outliers(submission: Submission, entries: list[Entry], problems: Problems) -> None:
+    totals = [
+        e for e in entries if not e.dimension and e.value is not None and not e.comment.strip()
+    ]
+    if not totals:
+        return
+    earlier = defaultdict(list)
+    for indicator_id, value in (
+        Value.objects.filter(
+            economy_id=submission.economy_id,
+            indicator__in=[e.indicator for e in totals],
+            period__lt=submission.cycle.period,
+            dimension="",
+            value__isnull=False,
+        )
+        .order_by("period")
+        .values_list("indicator_id", "value")
+    ):
+        earlier[indicator_id].append(value)
+    for entry in totals:
+        history = earlier.get(entry.indicator.pk, [])
+        if is_outlier(entry.value, history):
+            problems.add(
+                entry,
+                _(
+                    "%(value)s is far from this economy's earlier values (median %(median)s); "
+                    "say why in a comment."
+                )
+                % {"value": f"{entry.value:g}", "median": f"{statistics.median(history):g}"},
+            )
+
+
+def values_check(submission: Submission, entries: list[Entry]) -> Problems:
+    """Every problem with a batch, judged together with the values already stored."""
+    problems = Problems()
+    seen = set()
+    for entry in entries:
+        if entry.indicator.framework_id != submission.cycle.framework_id:
+            problems.add(entry, _("this indicator belongs to another plan."))
+            continue
+        if entry.key in seen:
+            problems.add(entry, _("this value is given twice."))
+            continue
+        seen.add(entry.key)
+        if not entry.is_empty:
+            _check_entry(entry, problems)
+    if problems:
+        return problems
+    merged = {e.key: e for e in stored_entries(submission)}
+    for entry in entries:
+        if entry.is_empty:
+            merged.pop(entry.key, None)
+        else:
+            merged[entry.key] = entry
+    _check_totals(list(merged.values()), problems)
+    _check_outliers(submission, [e for e in entries if not e.is_empty], problems)
+    return problems
+
+
+def stored_entries(submission: Submission) -> list[Entry]:
+    return [
+        Entry(
+            indicator=v.indicator,
+            dimension=v.dimension,
+            category=v.category,
+            value=v.value,
+            text=v.text,
+            flag=v.flag,
+            comment=v.comment,
+            source=v.source,
+        )
+        for v in submission.values.select_related("indicator")
+    ]
+
+
+def _require_editable(submission: Submission, user) -> None:
+    if not user.has_perm("monitoring.change_submission", submission):
+        if submission.is_locked:
+            raise PermissionDenied(_("This report is approved: its values are locked."))
+        if submission.status == SubmissionStatus.SUBMITTED:
+            raise PermissionDenied(
+                _("This report is with the analysts; it can change again if they return it.")
+            )
+        raise PermissionDenied(_("Only the economy's focal point may change this report."))
+
+
+@transaction.atomic
+def values_save(*, submission: Submission, user, entries: list[Entry]) -> int:
+    """Write a batch of values whole, or raise ValidationError listing every problem."""
+    submission = (
+        Submission.objects.select_for_update().select_related("cycle").get(pk=submission.pk)
+    )
+    _require_editable(submission, user)
+    problems = values_check(submission, entries)
+    if problems:
+        raise ValidationError(problems.messages(entries))
+    stored = {
+        (v.indicator_id, v.dimension, v.category): v
+        for v in submission.values.filter(indicator__in={e.indicator.pk for e in entries})
+    }
+    changed = 0
+    for entry in entries:
+        current = stored.get(entry.key)
+        if entry.is_empty:
+            if current is not None:
+                current._history_user = user
+                current.delete()
+                changed += 1
+            continue
+        fields = {
+            "value": entry.value if entry.flag not in MISSING else None,
+            "text": entry.text.strip() if entry.flag not in MISSING else "",
+            "flag": entry.flag,
+            "comment": entry.comment.strip(),
+            "source": entry.source.strip(),
+        }
+        if current is None:
+            current = Value(
+                submission=submission,
+                indicator=entry.indicator,
+                economy_id=submission.economy_id,
+                period=submission.cycle.period,
+                dimension=entry.dimension,
+                category=entry.category,
+            )
+        elif all(getattr(current, k) == v for k, v in fields.items()) and not entry.attachment:
+            continue
+        for key, val in fields.items():
+            setattr(current, key, val)
+        if entry.attachment:
+            current.attachment = entry.attachment
+        current.review_note = ""
+        current.updated_by = user
+        current._history_user = user
+        current.save()
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def submission_move(
+    *,
+    submission: Submission,
+    user,
+    to: str,
+    note: str = "",
+    value_notes: dict[int, str] | None = None,
+) -> Submission:
+    """Submit, return with notes or approve a report, if the move exists and the user may."""
+    submission = (
+        Submission.objects.select_for_update().select_related("cycle").get(pk=submission.pk)
+    )
+    who = MOVES.get((submission.status, to))
+    if who is None:
+        raise ValidationError(
+            _("A report cannot go from “%(from)s” to “%(to)s”.")
+            % {
+                "from": submission.get_status_display(),
+                "to": SubmissionStatus(to).label if to in SubmissionStatus.values else to,
+            }
+        )
+    permission = (
+        "monitoring.review_submission" if who == "reviewer" else "monitoring.change_submission"
+    )
+    if not user.has_perm(permission, submission):
+        raise PermissionDenied(_("You may not make this move."))
+    value_notes = {k: v.strip() for k, v in (value_notes or {}).items() if v.strip()}
+    if to == SubmissionStatus.SUBMITTED:
+        entries = stored_entries(submission)
+        if not entries:
+            raise ValidationError(_("Enter at least one value before submitting."))
+        problems = Problems()
+        _check_totals(entries, problems)
+        if problems:
+            raise ValidationError(problems.messages(entries))
+    if to == SubmissionStatus.RETURNED:
+        if not note.strip() and not value_notes:
+            raise ValidationError({"note": _("Say what to correct when you return a report.")})
+        values = {v.pk: v for v in submission.values.filter(pk__in=value_notes)}
+        unknown = set(value_notes) - set(values)
+        if unknown:
+            raise ValidationError(_("A note is about a value that is not in this report."))
+        for pk, text in value_notes.items():
+            values[pk].review_note = text
+            values[pk]._history_user = user
+            values[pk].save(update_fields=["review_note"])
+    SubmissionEvent.objects.create(
+        submission=submission, from_status=submission.status, to_status=to, note=note, by=user
+    )
+    now = timezone.now()
+    submission.status = to
+    if to == SubmissionStatus.SUBMITTED and submission.submitted_at is None:
+        submission.submitted_at = now
+    if to == SubmissionStatus.APPROVED:
+        submission.approved_at = now
+    if to == SubmissionStatus.RETURNED or note.strip():
+        submission.note = note.strip()
+    submission.save()
+    return submission
