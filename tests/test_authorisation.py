@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from d4sme.api import api
 from d4sme.registry.services import api_token_create
 
-ACTORS = ("anonymous", "sme_a", "sme_b", "manager", "analyst", "admin")
+ACTORS = ("anonymous", "sme_a", "sme_b", "manager", "focal", "analyst", "admin")
 
 OK, LOGIN, DENIED, NOT_FOUND, NOT_ALLOWED = "ok", "login", "denied", "not-found", "not-allowed"
 EVERYONE = dict.fromkeys(ACTORS, OK)
@@ -31,6 +31,21 @@ SIGNED_IN_API = {**EVERYONE, "anonymous": LOGIN}
 OWN_DRAFT = {**dict.fromkeys(ACTORS, NOT_FOUND), "sme_a": OK, "analyst": OK, "admin": OK}
 MODERATE = {**dict.fromkeys(ACTORS, NOT_FOUND), "sme_a": DENIED, "analyst": OK, "admin": OK}
 # A firm's assessment: its members and administrators; to anyone else it does not exist.
+# An economy's report: its focal points, the analysts who review it and administrators.
+OWN_REPORT = {
+    **dict.fromkeys(ACTORS, NOT_FOUND),
+    "anonymous": LOGIN,
+    "focal": OK,
+    "analyst": OK,
+    "admin": OK,
+}
+REPORTERS = {
+    **dict.fromkeys(ACTORS, DENIED),
+    "anonymous": LOGIN,
+    "focal": OK,
+    "analyst": OK,
+    "admin": OK,
+}
 OWN_RESPONSE = {**dict.fromkeys(ACTORS, NOT_FOUND), "anonymous": LOGIN, "sme_a": OK, "admin": OK}
 
 
@@ -123,6 +138,7 @@ PAGES: dict[str, Endpoint] = {
             "sme_a": NOT_FOUND,
             "sme_b": NOT_FOUND,
             "manager": OK,
+            "focal": OK,
             "analyst": OK,
             "admin": OK,
         },
@@ -135,6 +151,7 @@ PAGES: dict[str, Endpoint] = {
             "sme_a": DENIED,
             "sme_b": DENIED,
             "manager": OK,
+            "focal": OK,
             "analyst": OK,
             "admin": OK,
         },
@@ -147,6 +164,7 @@ PAGES: dict[str, Endpoint] = {
             "sme_a": NOT_FOUND,
             "sme_b": NOT_FOUND,
             "manager": OK,
+            "focal": OK,
             "analyst": OK,
             "admin": OK,
         },
@@ -261,6 +279,82 @@ PAGES: dict[str, Endpoint] = {
     ),
     "api:openapi-json": Endpoint("GET", lambda w: reverse("api:openapi-json"), EVERYONE),
     "api:openapi-view": Endpoint("GET", lambda w: reverse("api:openapi-view"), EVERYONE),
+    "monitoring:home": Endpoint("GET", lambda w: reverse("monitoring:home"), EVERYONE),
+    "monitoring:framework": Endpoint(
+        "GET", lambda w: reverse("monitoring:framework", args=[w.plan.code]), EVERYONE
+    ),
+    "monitoring:dashboard": Endpoint(
+        "GET", lambda w: reverse("monitoring:dashboard", args=[w.plan.code]) + "?area=3", EVERYONE
+    ),
+    "monitoring:indicator": Endpoint(
+        "GET", lambda w: reverse("monitoring:indicator", args=[w.plan.code, "3.1.2"]), EVERYONE
+    ),
+    "monitoring:import-template": Endpoint(
+        "GET", lambda w: reverse("monitoring:import-template", args=[w.plan.code]), EVERYONE
+    ),
+    "monitoring:sdmx-structure": Endpoint(
+        "GET", lambda w: reverse("monitoring:sdmx-structure", args=[w.plan.code]), EVERYONE
+    ),
+    "monitoring:sdmx-data": Endpoint(
+        "GET", lambda w: reverse("monitoring:sdmx-data", args=[w.plan.code, "csv"]), EVERYONE
+    ),
+    "monitoring:reporting": Endpoint(
+        "GET", lambda w: reverse("monitoring:reporting", args=[w.plan.code]), REPORTERS
+    ),
+    # Only an economy's focal point starts its report (administrators may too).
+    "monitoring:submission-start": Endpoint(
+        "POST",
+        lambda w: reverse("monitoring:submission-start", args=[w.plan.code, 2023, "KR"]),
+        {**dict.fromkeys(ACTORS, DENIED), "anonymous": LOGIN, "focal": OK, "admin": OK},
+    ),
+    "monitoring:submission": Endpoint(
+        "GET", lambda w: reverse("monitoring:submission", args=[w.kr_report.pk]), OWN_REPORT
+    ),
+    "monitoring:submission-history": Endpoint(
+        "GET",
+        lambda w: reverse("monitoring:submission-history", args=[w.kr_report.pk]),
+        OWN_REPORT,
+    ),
+    # Returning a submitted report is the analysts' move; its focal point may not make it.
+    "monitoring:submission-move": Endpoint(
+        "POST",
+        lambda w: reverse("monitoring:submission-move", args=[w.submitted_report.pk]),
+        {**OWN_REPORT, "focal": DENIED},
+        lambda w: {"to": "returned", "note": "Check 3.1.2."},
+    ),
+    "monitoring:import-new": Endpoint(
+        "POST",
+        lambda w: reverse("monitoring:import-new", args=[w.kr_report.pk]),
+        {**OWN_REPORT, "analyst": DENIED},
+    ),
+    "monitoring:import-detail": Endpoint(
+        "GET",
+        lambda w: reverse("monitoring:import-detail", args=[w.value_import.pk]),
+        {**dict.fromkeys(ACTORS, NOT_FOUND), "anonymous": LOGIN, "focal": OK, "admin": OK},
+    ),
+    "monitoring:review-list": Endpoint(
+        "GET", lambda w: reverse("monitoring:review-list", args=[w.plan.code]), EVERYONE
+    ),
+    "monitoring:review-detail": Endpoint(
+        "GET", lambda w: reverse("monitoring:review-detail", args=[w.review.pk]), EVERYONE
+    ),
+    "monitoring:review-pdf": Endpoint(
+        "GET", lambda w: reverse("monitoring:review-pdf", args=[w.review.pk]), EVERYONE
+    ),
+    "monitoring:review-section": Endpoint(
+        "POST",
+        lambda w: reverse(
+            "monitoring:review-section", args=[w.review.pk, w.review.sections.first().pk]
+        ),
+        ANALYSTS,
+        lambda w: {"body": "Progress is uneven."},
+    ),
+    "monitoring:proposal-list": Endpoint(
+        "GET", lambda w: reverse("monitoring:proposal-list", args=[w.plan.code]), REPORTERS
+    ),
+    "monitoring:proposal-new": Endpoint(
+        "GET", lambda w: reverse("monitoring:proposal-new", args=[w.plan.code]), REPORTERS
+    ),
 }
 
 API: dict[str, Endpoint] = {
@@ -393,6 +487,44 @@ API: dict[str, Endpoint] = {
     "GET /api/v1/assessments/responses/{pk}/report.pdf": Endpoint(
         "GET", lambda w: f"/api/v1/assessments/responses/{w.done_a.pk}/report.pdf", OWN_RESPONSE
     ),
+    "GET /api/v1/monitoring/frameworks": Endpoint(
+        "GET", lambda w: "/api/v1/monitoring/frameworks", EVERYONE
+    ),
+    "GET /api/v1/monitoring/frameworks/{code}": Endpoint(
+        "GET", lambda w: f"/api/v1/monitoring/frameworks/{w.plan.code}", EVERYONE
+    ),
+    "GET /api/v1/monitoring/frameworks/{code}/indicators": Endpoint(
+        "GET", lambda w: f"/api/v1/monitoring/frameworks/{w.plan.code}/indicators", EVERYONE
+    ),
+    "GET /api/v1/monitoring/frameworks/{code}/values": Endpoint(
+        "GET",
+        lambda w: f"/api/v1/monitoring/frameworks/{w.plan.code}/values?economy=KR&period_from=2021",
+        EVERYONE,
+    ),
+    "GET /api/v1/monitoring/frameworks/{code}/progress": Endpoint(
+        "GET",
+        lambda w: f"/api/v1/monitoring/frameworks/{w.plan.code}/progress?indicator=3.1.2",
+        EVERYONE,
+    ),
+    "GET /api/v1/monitoring/submissions": Endpoint(
+        "GET", lambda w: "/api/v1/monitoring/submissions", SIGNED_IN_API
+    ),
+    "GET /api/v1/monitoring/submissions/{pk}": Endpoint(
+        "GET", lambda w: f"/api/v1/monitoring/submissions/{w.kr_report.pk}", OWN_REPORT
+    ),
+    # A focal point writes its own economy's report before approval; analysts only review.
+    "PUT /api/v1/monitoring/submissions/{pk}/values": Endpoint(
+        "PUT",
+        lambda w: f"/api/v1/monitoring/submissions/{w.kr_report.pk}/values",
+        {**OWN_REPORT, "analyst": DENIED},
+        lambda w: {"values": [{"indicator": "1.1.2", "value": 12}]},
+    ),
+    "POST /api/v1/monitoring/submissions/{pk}/move": Endpoint(
+        "POST",
+        lambda w: f"/api/v1/monitoring/submissions/{w.submitted_report.pk}/move",
+        {**OWN_REPORT, "focal": DENIED},
+        lambda w: {"to": "returned", "note": "Check 3.1.2."},
+    ),
 }
 
 # Every URL of the admin site: staff only. The test visits the index and, for each
@@ -467,7 +599,35 @@ def access_world(world):
     )
     assessments_for(world)
     cases_for(world)
+    monitoring_for(world)
     return world
+
+
+def monitoring_for(world) -> None:
+    from d4sme.monitoring import reviews
+    from d4sme.monitoring.models import Framework, SubmissionStatus, ValueImport
+    from d4sme.monitoring.services import submission_move, values_save
+    from tests.monitoring.conftest import APEC, entry, focal_point, report
+
+    world.plan = Framework.objects.get(code=APEC)
+    focal = world.users["focal"] = focal_point("focal@example.org")
+    world.kr_report = report(world.plan, 2024)
+    values_save(submission=world.kr_report, user=focal, entries=[entry(world.plan, "3.1.2", 40)])
+    world.submitted_report = report(world.plan, 2022)
+    values_save(
+        submission=world.submitted_report, user=focal, entries=[entry(world.plan, "3.1.2", 30)]
+    )
+    submission_move(submission=world.submitted_report, user=focal, to=SubmissionStatus.SUBMITTED)
+    world.value_import = ValueImport.objects.create(
+        submission=world.kr_report, file_name="values.csv", content=b"", created_by=focal
+    )
+    world.review = reviews.review_create(
+        framework=world.plan,
+        user=world.users["analyst"],
+        kind="midterm",
+        year=2022,
+        title="Mid-term",
+    )
 
 
 def cases_for(world) -> None:
