@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -54,7 +53,7 @@ MOVES: dict[tuple[str, str], str] = {
 
 @dataclass
 class Entry:
-    """One value as a reporter states it; empty value, text and flag mean "remove"."""
+    """One value as a reporter states it; a row left wholly empty means "remove"."""
 
     indicator: Indicator
     dimension: str = ""
@@ -73,7 +72,13 @@ class Entry:
 
     @property
     def is_empty(self) -> bool:
-        return self.value is None and not self.text.strip() and not self.flag
+        return (
+            self.value is None
+            and not self.text.strip()
+            and not self.flag
+            and not self.comment.strip()
+            and not self.attachment
+        )
 
     def label(self) -> str:
         where = _("row %(row)s, ") % {"row": self.row} if self.row else ""
@@ -93,18 +98,20 @@ class Problems:
 
     by_key: dict[tuple[int, str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
     general: list[str] = field(default_factory=list)
+    labels: dict[tuple[int, str, str], str] = field(default_factory=dict)
 
     def add(self, entry: Entry, message: str) -> None:
         self.by_key[entry.key].append(message)
+        self.labels.setdefault(entry.key, entry.label())
 
     def __bool__(self) -> bool:
         return bool(self.general) or any(self.by_key.values())
 
-    def messages(self, entries: Iterable[Entry]) -> list[str]:
+    def messages(self) -> list[str]:
         """Every message, each starting with the value it is about."""
         found = list(self.general)
-        for entry in entries:
-            found += [f"{entry.label()}: {m}" for m in self.by_key.get(entry.key, [])]
+        for key, messages in self.by_key.items():
+            found += [f"{self.labels[key]}: {m}" for m in messages]
         return found
 
 
@@ -314,7 +321,7 @@ def values_save(*, submission: Submission, user, entries: list[Entry]) -> int:
     _require_editable(submission, user)
     problems = values_check(submission, entries)
     if problems:
-        raise ValidationError(problems.messages(entries))
+        raise ValidationError(problems.messages())
     stored = {
         (v.indicator_id, v.dimension, v.category): v
         for v in submission.values.filter(indicator__in={e.indicator.pk for e in entries})
@@ -393,7 +400,7 @@ def submission_move(
         problems = Problems()
         _check_totals(entries, problems)
         if problems:
-            raise ValidationError(problems.messages(entries))
+            raise ValidationError(problems.messages())
     if to == SubmissionStatus.RETURNED:
         if not note.strip() and not value_notes:
             raise ValidationError({"note": _("Say what to correct when you return a report.")})
