@@ -1,0 +1,229 @@
+"""Progress per economy and for the region, derived indicators, review packs, pages and API."""
+
+import io
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from d4sme.monitoring import derived, reviews, selectors
+from d4sme.monitoring.models import Indicator, SubmissionStatus, Target
+from d4sme.monitoring.services import submission_move, values_save
+from tests.assessments.conftest import random_answers, take
+from tests.conftest import make_sme, make_user
+
+from .conftest import entry, report
+
+pytestmark = pytest.mark.django_db
+
+
+def approve(plan, economy, year, values, reporter, analyst):
+    submission = report(plan, year, economy)
+    values_save(
+        submission=submission,
+        user=reporter,
+        entries=[entry(plan, code, value, comment="checked") for code, value in values.items()],
+    )
+    submission_move(submission=submission, user=reporter, to=SubmissionStatus.SUBMITTED)
+    submission_move(submission=submission, user=analyst, to=SubmissionStatus.APPROVED)
+    return submission
+
+
+@pytest.fixture
+def reported(plan, focal, analyst):
+    """Korea and Japan report 3.1.2 (SMEs trained) for 2021-2023; targets for 2024."""
+    japan = admin_reporter()
+    indicator = plan.indicators.get(code="3.1.2")
+    for year, kr, jp in ((2021, 100, 50), (2022, 110, 48), (2023, 121, 45)):
+        approve(plan, "KR", year, {"3.1.2": kr}, focal, analyst)
+        approve(plan, "JP", year, {"3.1.2": jp}, japan, analyst)
+    Target.objects.create(
+        indicator=indicator,
+        economy_id="KR",
+        baseline_year=2020,
+        baseline_value=100,
+        target_year=2024,
+        target_value=130,
+    )
+    Target.objects.create(
+        indicator=indicator,
+        economy=None,
+        baseline_year=2020,
+        baseline_value=150,
+        target_year=2024,
+        target_value=300,
+    )
+    return indicator
+
+
+def admin_reporter():
+    user = make_user("kpi-admin@example.org")
+    user.is_superuser = True
+    user.save()
+    return user
+
+
+def test_progress_per_economy_and_for_the_region(plan, reported):
+    rows = {
+        r.economy: r
+        for r in selectors.progress_rows(plan, indicators=Indicator.objects.filter(pk=reported.pk))
+    }
+    korea = rows["KR"].result
+    # Observed: 100 (2020) to 121 (2023), 6.6% a year; required: 100 to 130 by 2024, 6.8%.
+    observed = (121 / 100) ** (1 / 3) - 1
+    required = (130 / 100) ** (1 / 4) - 1
+    assert korea.observed_cagr == pytest.approx(observed)
+    assert korea.required_cagr == pytest.approx(required)
+    assert korea.ratio == pytest.approx(observed / required)
+    assert observed / required == pytest.approx(0.9677, abs=1e-4)
+    assert korea.status == "substantial"  # the ratio is at least 0.95
+    # Japan has no target: its series falls 50 to 45, so it deteriorates.
+    assert rows["JP"].result.status == "deterioration"
+    # The region sums the economies (an indicator that aggregates by sum): 150, 158, 166.
+    region = rows[""]
+    assert region.series == {2021: 150, 2022: 158, 2023: 166}
+    assert region.economies_counted == {2021: 2, 2022: 2, 2023: 2}
+    assert region.result.base_value == 150 and region.result.target_value == 300
+
+
+def test_a_values_progress_counts_only_once_approved(plan, focal, analyst):
+    submission = report(plan, 2021)
+    values_save(submission=submission, user=focal, entries=[entry(plan, "3.1.2", 10)])
+    assert selectors.approved_totals(plan) == {}
+    submission_move(submission=submission, user=focal, to=SubmissionStatus.SUBMITTED)
+    assert selectors.approved_totals(plan) == {}
+    submission_move(submission=submission, user=analyst, to=SubmissionStatus.APPROVED)
+    indicator = plan.indicators.get(code="3.1.2")
+    assert selectors.approved_totals(plan) == {(indicator.pk, "KR"): {2021: 10}}
+
+
+def test_derived_figures_are_suppressed_under_five_firms(content):
+    from d4sme.assessments.models import Instrument
+
+    version = Instrument.objects.get(pk="dma-sme").current_version()
+    for n in range(4):
+        owner = make_user(f"firm{n}@example.org")
+        take(owner, make_sme(owner, f"Firm {n}"), version, random_answers(version.parsed, seed=n))
+    from django.utils import timezone
+
+    year = timezone.now().year
+    small = derived.derived_values("smes_assessed", ["KR", "JP"], [year])
+    assert small[("KR", year)].suppressed and small[("KR", year)].value is None
+    assert "fewer than 5" in small[("KR", year)].display()
+    assert small[("JP", year)] == derived.Derived(0.0, 0, False)
+    owner = make_user("firm5@example.org")
+    take(owner, make_sme(owner, "Firm 5"), version, random_answers(version.parsed, seed=9))
+    enough = derived.derived_values("smes_assessed", ["KR"], [year])[("KR", year)]
+    assert (enough.value, enough.suppressed) == (5.0, False)
+    adoption = derived.derived_values("digital_adoption", ["KR"], [year])[("KR", year)]
+    assert adoption.count == 5 and 0 <= adoption.value <= 100
+
+
+def test_a_review_pack_is_frozen_and_prints_its_snapshot_id(plan, reported, focal, analyst):
+    review = reviews.review_create(
+        framework=plan, user=analyst, kind="midterm", year=2022, title="Mid-term review"
+    )
+    assert review.snapshot_id.startswith("apec-s-")
+    area = next(a for a in review.snapshot["areas"] if a["number"] == 3)
+    item = next(i for i in area["indicators"] if i["code"] == "3.1.2")
+    assert item["region"]["latest"] == [2023, 166]
+    assert item["region"]["target"] == [2024, 300]
+    assert {r["economy"]: r["status"] for r in item["economies"]} == {
+        "KR": "substantial",
+        "JP": "deterioration",
+    }
+    assert item["reporting"] == 2 and item["gap"] is True
+    # Later reports do not change the pack; a new pack from the same data has the same id.
+    approve(plan, "KR", 2024, {"3.1.2": 150}, focal, analyst)
+    review.refresh_from_db()
+    assert next(
+        i for a in review.snapshot["areas"] for i in a["indicators"] if i["code"] == "3.1.2"
+    )["region"]["latest"] == [2023, 166]
+    again = reviews.snapshot_take(plan)
+    assert reviews.snapshot_id(again) != review.snapshot_id
+    assert reviews.snapshot_id(reviews.snapshot_take(plan)) == reviews.snapshot_id(again)
+
+
+def test_the_review_page_and_pdf_show_the_tables_narrative_and_id(plan, reported, analyst):
+    review = reviews.review_create(
+        framework=plan, user=analyst, kind="midterm", year=2022, title="Mid-term review"
+    )
+    client = Client()
+    client.force_login(analyst)
+    section = review.sections.get(priority_area__number=3)
+    response = client.post(
+        reverse("monitoring:review-section", args=[review.pk, section.pk]),
+        {"body": "Digital skills training grew fastest in Korea."},
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("monitoring:review-detail", args=[review.pk])).content.decode()
+    assert review.snapshot_id in page
+    assert "Digital skills training grew fastest in Korea." in page
+    assert "No. of SMEs trained in digital skills" in page
+    pdf = client.get(reverse("monitoring:review-pdf", args=[review.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert review.snapshot_id in text
+    assert "Digital skills training grew fastest in Korea." in text
+    assert "Data gaps" in text
+
+
+def test_the_dashboard_shows_progress_and_completeness(plan, reported):
+    page = Client().get(reverse("monitoring:dashboard", args=[plan.code]) + "?area=3")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Substantial progress" in html and "Deterioration" in html
+    spec = json.loads(
+        html.split('id="chart-heat" type="application/json">')[1].split("</script>")[0]
+    )
+    cells = {(v["indicator"], v["economy"]): v["status"] for v in spec["data"]["values"]}
+    assert cells[("3.1.2", "Republic of Korea")] == "Substantial progress"
+    # Filtering by a priority area without the indicator leaves it out.
+    other = Client().get(reverse("monitoring:dashboard", args=[plan.code]) + "?area=5")
+    assert "3.1.2" not in other.content.decode().split("<caption>")[1]
+
+
+def test_the_api_gives_values_with_filters_and_progress_components(plan, reported):
+    client = Client()
+    values = client.get(
+        f"/api/v1/monitoring/frameworks/{plan.code}/values",
+        {"economy": "KR", "indicator": "3.1.2", "period_from": 2022},
+    ).json()
+    assert [(v["period"], v["value"]) for v in values] == [(2022, 110), (2023, 121)]
+    progress = client.get(
+        f"/api/v1/monitoring/frameworks/{plan.code}/progress", {"indicator": "3.1.2"}
+    ).json()
+    korea = next(p for p in progress if p["economy"] == "KR")
+    assert korea["status"] == "substantial"
+    assert korea["base_year"] == 2020 and korea["current_value"] == 121
+    assert korea["required_cagr"] == pytest.approx((130 / 100) ** 0.25 - 1)
+
+
+def test_the_api_refuses_bad_values_with_the_reason_and_writes_nothing(plan, focal):
+    kr = report(plan, 2024)
+    client = Client()
+    client.force_login(focal)
+    url = f"/api/v1/monitoring/submissions/{kr.pk}/values"
+    bad = client.put(
+        url,
+        data=json.dumps({"values": [{"indicator": "9.9"}, {"indicator": "3.1.2", "value": 1}]}),
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "9.9" in json.dumps(bad.json())
+    over = client.put(
+        url,
+        data=json.dumps({"values": [{"indicator": "2.1.1", "value": 130}]}),
+        content_type="application/json",
+    )
+    assert over.status_code == 400
+    assert "above the highest valid value" in json.dumps(over.json())
+    assert not kr.values.exists()
+    good = client.put(
+        url,
+        data=json.dumps({"values": [{"indicator": "3.1.2", "value": 12, "status": "E"}]}),
+        content_type="application/json",
+    )
+    assert good.status_code == 200 and good.json()["changed"] == 1
+    assert kr.values.get().flag == "E"
