@@ -259,6 +259,11 @@ def reporting_status(submission: Submission | None, value: Value | None) -> str:
     return ReportingStatus.IN_PROGRESS
 
 
+def _shown(value):
+    """A number as a reader writes it (120, not 120.0); anything else as it is."""
+    return f"{value:,.10g}" if isinstance(value, float) else value
+
+
 AUDITED = ("value", "text", "flag", "comment", "source", "review_note")
 
 
@@ -282,7 +287,11 @@ def audit_of(submission: Submission) -> list[dict]:
                 continue
             if old != new:
                 fields.append(
-                    {"field": Value._meta.get_field(name).verbose_name, "old": old, "new": new}
+                    {
+                        "field": Value._meta.get_field(name).verbose_name,
+                        "old": _shown(old),
+                        "new": _shown(new),
+                    }
                 )
         previous[record.id] = record
         changes.append(

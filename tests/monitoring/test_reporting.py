@@ -196,9 +196,9 @@ def test_every_change_is_audited_with_who_and_the_old_and_new_value(plan, focal,
     assert [c["kind"] for c in changes] == ["Deleted", "Changed", "Created"]
     assert all(c["by"] == focal for c in changes)
     revised = {f["field"]: (f["old"], f["new"]) for f in changes[1]["fields"]}
-    assert revised["value"] == (120, 125)
+    assert revised["value"] == ("120", "125")
     assert revised["comment"] == ("", "Revised")
-    assert {f["field"]: f["new"] for f in changes[2]["fields"]}["value"] == 120
+    assert {f["field"]: f["new"] for f in changes[2]["fields"]}["value"] == "120"
 
 
 def test_completeness_and_timeliness_per_economy(plan, focal):

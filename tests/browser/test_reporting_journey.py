@@ -1,0 +1,79 @@
+"""A focal point reports a year; an analyst returns a value with a note, then approves."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.test_programme_journey import log_in
+from tests.monitoring.conftest import analyst, focal, plan  # noqa: F401  (fixtures)
+
+
+def log_out(page) -> None:
+    page.get_by_role("button", name="Log out").click()
+
+
+def test_a_year_is_reported_returned_corrected_approved_and_locked(
+    page, plan, focal, analyst, assert_accessible
+):
+    trained = plan.indicators.get(code="3.1.2")
+    ecommerce = plan.indicators.get(code="3.2.2")
+
+    log_in(page, focal.email)
+    page.goto(f"/monitoring/{plan.code}/reporting/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Start the 2023 report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Report of Republic of Korea for 2023")
+    assert_accessible(page)
+    page.locator(f"#id_i{trained.pk}-total-all-value").fill("120")
+    page.locator(f"#id_i{trained.pk}-total-all-source").fill("National SME survey")
+    page.locator(f"#id_i{ecommerce.pk}-total-all-value").fill("4500")
+    page.get_by_role("button", name="Save values").click()
+    expect(page.get_by_text("2 values saved.")).to_be_visible()
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.locator("#report-status")).to_contain_text("Submitted")
+    expect(page.locator(f"#id_i{trained.pk}-total-all-value")).to_have_count(0)
+    report_url = page.url
+    log_out(page)
+
+    log_in(page, analyst.email)
+    page.goto(f"/monitoring/{plan.code}/reporting/")
+    page.get_by_role("link", name=re.compile("Republic of Korea · 2023")).click()
+    assert_accessible(page)
+    page.get_by_label("Note on 3.1.2").fill("Last year's survey counted 102; please check.")
+    page.get_by_role("button", name="Return with notes").click()
+    expect(page.locator("#report-status")).to_contain_text("Returned with notes")
+    log_out(page)
+
+    log_in(page, focal.email)
+    page.goto(report_url)
+    expect(page.get_by_role("alert")).to_contain_text(
+        "3.1.2: Last year's survey counted 102; please check."
+    )
+    page.locator(f"#id_i{trained.pk}-total-all-value").fill("102")
+    page.get_by_role("button", name="Save values").click()
+    expect(page.get_by_text("1 value saved.")).to_be_visible()
+    expect(page.get_by_text("The analysts asked about these values")).to_have_count(0)
+    page.get_by_role("button", name="Submit for review").click()
+    log_out(page)
+
+    log_in(page, analyst.email)
+    page.goto(report_url)
+    page.get_by_role("button", name="Approve and lock").click()
+    expect(page.locator("#report-status")).to_contain_text("approved values are locked")
+    page.goto(report_url + "history/")
+    assert_accessible(page)
+    expect(page.get_by_role("cell", name="102", exact=True)).to_be_visible()
+    log_out(page)
+
+    # The focal point can no longer change it; the approved value is on the indicator page.
+    log_in(page, focal.email)
+    page.goto(report_url)
+    expect(page.locator("#report-status")).to_contain_text("Approved")
+    expect(page.get_by_role("button", name="Save values")).to_have_count(0)
+    page.goto(f"/monitoring/{plan.code}/indicators/3.1.2/")
+    assert_accessible(page)
+    expect(page.locator(".progress-table")).to_contain_text("102 (2023)")
+    page.goto(f"/monitoring/{plan.code}/dashboard/?area=3")
+    assert_accessible(page)
+    expect(page.locator("table.heat")).to_contain_text("3.1.2")
+    expect(page.locator(".chart svg, .chart canvas").first).to_be_visible()
