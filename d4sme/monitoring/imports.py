@@ -8,6 +8,8 @@ and period must be the report's.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
@@ -230,3 +232,119 @@ def import_run(import_id: int) -> str:
     job.status, job.errors = ValueImport.Status.DONE, []
     job.save(update_fields=["status", "errors", "updated_at"])
     return f"imported {len(entries)} values"
+
+
+# Dimensions that name the country or economy in the messages statistical offices publish.
+AREA_DIMENSIONS = ("REF_AREA", "GEO", "COUNTRY", "LOCATION", "ECONOMY", "REPORTER")
+
+
+def _economy_code(code: str) -> str | None:
+    """An ISO alpha-2 code from an alpha-2 or alpha-3 one (Eurostat writes EL and UK)."""
+    import pycountry
+
+    code = {"EL": "GR", "UK": "GB"}.get(code.upper(), code.upper())
+    found = pycountry.countries.get(alpha_2=code) if len(code) == 2 else None
+    if found is None and len(code) == 3:
+        found = pycountry.countries.get(alpha_3=code)
+    return found.alpha_2 if found else None
+
+
+@dataclass
+class ExternalImport:
+    written: int
+    economies: list[str]
+    periods: list[int]
+
+
+def external_import(
+    *,
+    framework,
+    indicator_code: str,
+    content: bytes,
+    user,
+    structure: bytes | None = None,
+    select: dict[str, str] | None = None,
+    source: str = "",
+) -> ExternalImport:
+    """Load one indicator's annual values from an SDMX message an office published.
+
+    The economy comes from the message's area dimension (REF_AREA, geo, COUNTRY, …) and the
+    year from TIME_PERIOD; ``select`` keeps the series whose key has those codes (for
+    example ``{"na_item": "B1GQ"}``). Values go into each economy's report for that year,
+    through the same checks as any report, all of them or none.
+    """
+    select = {k.upper(): v for k, v in (select or {}).items()}
+    indicator = framework.indicators.get(code=indicator_code)
+    try:
+        observations = sdmx.read(content, structure=structure)
+    except sdmx.SdmxError as exc:
+        raise ValidationError(str(exc)) from exc
+    members = set(framework.economies.members.values_list("code", flat=True))
+    cycles = {c.period: c for c in framework.cycles.all()}
+    errors, by_report = [], {}
+    for n, obs in enumerate(observations, start=1):
+        key = {k.upper(): v for k, v in obs.key.items()}
+        if any(key.get(k) != v for k, v in select.items()):
+            continue
+        area = next((key[d] for d in AREA_DIMENSIONS if d in key), None)
+        economy = _economy_code(area) if area else None
+        where = _("Observation %(n)s (%(key)s)") % {
+            "n": n,
+            "key": ", ".join(f"{k}={v}" for k, v in obs.key.items()),
+        }
+        if economy is None:
+            errors.append(_("%(where)s: no economy found in its key.") % {"where": where})
+            continue
+        if economy not in members:
+            errors.append(
+                _("%(where)s: %(economy)s does not report on this plan.")
+                % {"where": where, "economy": economy}
+            )
+            continue
+        if not (obs.period.isdigit() and len(obs.period) == 4):
+            errors.append(
+                _("%(where)s: “%(period)s” is not a year; the plan's indicators are annual.")
+                % {"where": where, "period": obs.period}
+            )
+            continue
+        cycle = cycles.get(int(obs.period))
+        if cycle is None:
+            errors.append(
+                _("%(where)s: the plan has no reporting year %(period)s.")
+                % {"where": where, "period": obs.period}
+            )
+            continue
+        report = (cycle.period, economy)
+        if report in by_report:
+            errors.append(
+                _("%(where)s: a second value for %(economy)s %(period)s; select one series.")
+                % {"where": where, "economy": economy, "period": obs.period}
+            )
+            continue
+        by_report[report] = Entry(
+            indicator=indicator,
+            value=obs.value,
+            flag="" if obs.value is not None else Flag.NOT_AVAILABLE,
+            comment=obs.attributes.get("COMMENT", ""),
+            source=source,
+            row=n,
+        )
+    if errors:
+        raise ValidationError(errors)
+    if not by_report:
+        raise ValidationError(_("No observation of the message matched the selection."))
+    from django.db import transaction
+
+    from d4sme.registry.models import Economy
+
+    with transaction.atomic():
+        for (period, economy), entry in sorted(by_report.items()):
+            submission = services.submission_for(
+                cycle=cycles[period], economy=Economy.objects.get(code=economy)
+            )
+            services.values_save(submission=submission, user=user, entries=[entry])
+    return ExternalImport(
+        written=len(by_report),
+        economies=sorted({e for _p, e in by_report}),
+        periods=sorted({p for p, _e in by_report}),
+    )

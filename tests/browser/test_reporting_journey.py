@@ -5,7 +5,10 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.test_programme_journey import log_in
-from tests.monitoring.conftest import analyst, focal, plan  # noqa: F401  (fixtures)
+from tests.monitoring import conftest as monitoring
+
+# The monitoring tests' fixtures: the APEC plan, Korea's focal point and an analyst.
+plan, focal, analyst = monitoring.plan, monitoring.focal, monitoring.analyst
 
 
 def log_out(page) -> None:
@@ -22,7 +25,9 @@ def test_a_year_is_reported_returned_corrected_approved_and_locked(
     page.goto(f"/monitoring/{plan.code}/reporting/")
     assert_accessible(page)
     page.get_by_role("button", name="Start the 2023 report").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Report of Republic of Korea for 2023")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Report of Republic of Korea for 2023"
+    )
     assert_accessible(page)
     page.locator(f"#id_i{trained.pk}-total-all-value").fill("120")
     page.locator(f"#id_i{trained.pk}-total-all-source").fill("National SME survey")
