@@ -61,6 +61,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/directory.py
 	$(BIN)/python bench/programmes.py
 	$(BIN)/python bench/assessments.py
+	$(BIN)/python bench/monitoring.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
