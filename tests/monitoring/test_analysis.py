@@ -227,3 +227,18 @@ def test_the_api_refuses_bad_values_with_the_reason_and_writes_nothing(plan, foc
     )
     assert good.status_code == 200 and good.json()["changed"] == 1
     assert kr.values.get().flag == "E"
+
+
+def test_a_restricted_plan_is_for_focal_points_and_analysts_only(plan, focal, analyst):
+    plan.is_public = False
+    plan.save()
+    url = reverse("monitoring:dashboard", args=[plan.code])
+    assert Client().get(url).status_code == 403
+    firm = make_user("firm-owner@example.org")
+    for user, status in ((firm, 404), (focal, 200), (analyst, 200)):
+        client = Client()
+        client.force_login(user)
+        assert client.get(url).status_code == status
+        listed = client.get("/api/v1/monitoring/frameworks").json()
+        assert (plan.code in {f["code"] for f in listed}) == (status == 200)
+    assert Client().get(f"/api/v1/monitoring/frameworks/{plan.code}/values").status_code == 404
