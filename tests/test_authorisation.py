@@ -332,6 +332,9 @@ PAGES: dict[str, Endpoint] = {
         lambda w: reverse("monitoring:import-detail", args=[w.value_import.pk]),
         {**dict.fromkeys(ACTORS, NOT_FOUND), "anonymous": LOGIN, "focal": OK, "admin": OK},
     ),
+    "monitoring:targets": Endpoint(
+        "GET", lambda w: reverse("monitoring:targets", args=[w.plan.code]) + "?economy=KR", EVERYONE
+    ),
     "monitoring:review-list": Endpoint(
         "GET", lambda w: reverse("monitoring:review-list", args=[w.plan.code]), EVERYONE
     ),
@@ -505,6 +508,27 @@ API: dict[str, Endpoint] = {
         "GET",
         lambda w: f"/api/v1/monitoring/frameworks/{w.plan.code}/progress?indicator=3.1.2",
         EVERYONE,
+    ),
+    "GET /api/v1/monitoring/frameworks/{code}/targets": Endpoint(
+        "GET", lambda w: f"/api/v1/monitoring/frameworks/{w.plan.code}/targets?economy=KR", EVERYONE
+    ),
+    # Korea's targets: its focal point sets them, and so do the analysts.
+    "PUT /api/v1/monitoring/frameworks/{code}/targets": Endpoint(
+        "PUT",
+        lambda w: f"/api/v1/monitoring/frameworks/{w.plan.code}/targets",
+        {**REPORTERS, "anonymous": LOGIN},
+        lambda w: {
+            "economy": "KR",
+            "targets": [
+                {
+                    "indicator": "3.1.2",
+                    "baseline_year": 2020,
+                    "baseline_value": 100,
+                    "target_year": 2024,
+                    "target_value": 140,
+                }
+            ],
+        },
     ),
     "GET /api/v1/monitoring/submissions": Endpoint(
         "GET", lambda w: "/api/v1/monitoring/submissions", SIGNED_IN_API

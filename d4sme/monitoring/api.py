@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 from d4sme.registry.auth import AUTHENTICATED
 
 from . import selectors, services
-from .models import Flag, Framework, Indicator, Submission, SubmissionStatus, Value
+from .models import Flag, Framework, Indicator, Submission, SubmissionStatus, Target, Value
 
 router = Router(tags=["monitoring"])
 
@@ -294,3 +294,77 @@ def submission_move(request: HttpRequest, pk: int, payload: MoveIn):
         value_notes=payload.value_notes,
     )
     return _submission_out(moved)
+
+
+def _target_out(t: Target) -> dict:
+    return {
+        "indicator": t.indicator.code,
+        "economy": t.economy_id,
+        "baseline_year": t.baseline_year,
+        "baseline_value": t.baseline_value,
+        "target_year": t.target_year,
+        "target_value": t.target_value,
+        "source": t.source,
+    }
+
+
+@router.get("/monitoring/frameworks/{code}/targets", response={200: list[dict], 404: Error})
+def target_list(request: HttpRequest, code: str, economy: str = ""):
+    """Baselines and targets: of one economy, of the region (economy=region), or all."""
+    framework = _framework(request, code)
+    targets = Target.objects.filter(indicator__framework=framework).select_related("indicator")
+    if economy.lower() == "region":
+        targets = targets.filter(economy__isnull=True)
+    elif economy:
+        targets = targets.filter(economy_id=economy.upper())
+    return [_target_out(t) for t in targets.order_by("indicator__position", "economy_id")]
+
+
+class TargetIn(Schema):
+    indicator: str
+    baseline_year: int | None = Field(None, ge=1990, le=2100)
+    baseline_value: float | None = None
+    target_year: int | None = Field(None, ge=1990, le=2100)
+    target_value: float | None = None
+    source: str = ""
+
+
+class TargetsIn(Schema):
+    economy: str = Field("", description="An economy's code, or empty for the region.")
+    targets: list[TargetIn] = Field(..., min_length=1, max_length=1000)
+
+
+@router.put(
+    "/monitoring/frameworks/{code}/targets",
+    response={200: dict, 400: Error, 403: Error, 404: Error},
+    auth=AUTHENTICATED,
+)
+def target_save(request: HttpRequest, code: str, payload: TargetsIn):
+    """Set baselines and targets, all or none; four empty fields remove one."""
+    framework = _framework(request, code)
+    economy = None
+    if payload.economy:
+        economy = framework.economies.members.filter(code=payload.economy.upper()).first()
+        if economy is None:
+            raise ValidationError({"economy": f"{payload.economy} does not report on this plan."})
+    indicators = {i.code: i for i in framework.indicators.all()}
+    unknown = sorted({t.indicator for t in payload.targets} - set(indicators))
+    if unknown:
+        raise ValidationError({"indicator": f"Not indicators of this plan: {', '.join(unknown)}."})
+    changed = services.targets_save(
+        framework=framework,
+        economy=economy,
+        user=request.user,
+        entries=[
+            services.TargetEntry(
+                indicator=indicators[t.indicator],
+                baseline_year=t.baseline_year,
+                baseline_value=t.baseline_value,
+                target_year=t.target_year,
+                target_value=t.target_value,
+                source=t.source,
+            )
+            for t in payload.targets
+        ],
+    )
+    return {"changed": changed}

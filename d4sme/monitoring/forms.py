@@ -251,3 +251,55 @@ class ProposalForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["priority_areas"].queryset = PriorityArea.objects.filter(framework=framework)
         self.fields["proponent"].queryset = framework.economies.members.order_by("name")
+
+
+class TargetsForm(forms.Form):
+    """Baseline and target of every quantitative indicator, for one economy or the region."""
+
+    FIELDS = ("baseline_year", "baseline_value", "target_year", "target_value")
+
+    def __init__(self, *args, indicators: list[Indicator], stored: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for indicator in indicators:
+            target = stored.get(indicator.pk)
+            names = {}
+            for name in self.FIELDS:
+                key = f"t{indicator.pk}-{name}"
+                label = {
+                    "baseline_year": _("Baseline year of %(code)s"),
+                    "baseline_value": _("Baseline value of %(code)s"),
+                    "target_year": _("Target year of %(code)s"),
+                    "target_value": _("Target value of %(code)s"),
+                }[name] % {"code": indicator.code}
+                initial = getattr(target, name) if target else None
+                if name.endswith("year"):
+                    field = forms.IntegerField(
+                        label=label, required=False, min_value=1990, max_value=2100, initial=initial
+                    )
+                else:
+                    field = forms.FloatField(
+                        label=label,
+                        required=False,
+                        initial=initial,
+                        widget=forms.NumberInput(attrs={"step": "any"}),
+                    )
+                self.fields[key] = field
+                names[name] = key
+            self.rows.append((indicator, names))
+
+    def entries(self):
+        from .services import TargetEntry
+
+        return [
+            TargetEntry(
+                indicator=indicator,
+                **{name: self.cleaned_data.get(key) for name, key in names.items()},
+            )
+            for indicator, names in self.rows
+        ]
+
+    def bound_rows(self):
+        return [
+            (indicator, [self[key] for key in names.values()]) for indicator, names in self.rows
+        ]

@@ -393,6 +393,7 @@ class Target(models.Model):
     target_year = models.PositiveSmallIntegerField(_("target year"), null=True, blank=True)
     target_value = models.FloatField(_("target value"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["indicator", "economy"]

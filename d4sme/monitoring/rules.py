@@ -42,11 +42,18 @@ def is_public(user, framework) -> bool:
     return framework is not None and framework.is_public
 
 
+@rules.predicate
+def is_focal_point_for_economy(user, economy_code) -> bool:
+    return bool(economy_code) and economy_code in focal_economies(user)
+
+
 can_review = is_analyst | is_administrator
 rules.add_perm("monitoring.view_submission", is_focal_point_of | can_review)
 rules.add_perm("monitoring.change_submission", (is_focal_point_of & is_open) | is_administrator)
 rules.add_perm("monitoring.review_submission", can_review)
 rules.add_perm("monitoring.view_framework", is_public | is_focal_point | can_review)
 rules.add_perm("monitoring.write_review", can_review)
+# Baselines and targets: an economy's by its focal points, any (and the region's) by analysts.
+rules.add_perm("monitoring.set_targets", is_focal_point_for_economy | can_review)
 rules.add_perm("monitoring.view_proposals", is_focal_point | can_review)
 rules.add_perm("monitoring.submit_proposal", is_focal_point | can_review)

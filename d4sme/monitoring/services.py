@@ -425,3 +425,115 @@ def submission_move(
         submission.note = note.strip()
     submission.save()
     return submission
+
+
+@dataclass
+class TargetEntry:
+    """A baseline and a target as someone states them; all four empty means "remove"."""
+
+    indicator: Indicator
+    baseline_year: int | None = None
+    baseline_value: float | None = None
+    target_year: int | None = None
+    target_value: float | None = None
+    source: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return all(
+            v is None
+            for v in (self.baseline_year, self.baseline_value, self.target_year, self.target_value)
+        )
+
+
+def target_problems(entry: TargetEntry) -> list[str]:
+    indicator, problems = entry.indicator, []
+    if indicator.measure == Measure.QUALITATIVE:
+        return [_("a qualitative indicator has no numeric target.")]
+    if (entry.baseline_year is None) != (entry.baseline_value is None):
+        problems.append(_("give both the baseline's year and its value."))
+    if (entry.target_year is None) != (entry.target_value is None):
+        problems.append(_("give both the target's year and its value."))
+    if entry.target_year is not None and entry.baseline_year is None:
+        problems.append(_("a target needs a baseline to measure progress from."))
+    if (
+        entry.target_year is not None
+        and entry.baseline_year is not None
+        and entry.target_year <= entry.baseline_year
+    ):
+        problems.append(_("the target's year must come after the baseline's."))
+    for value in (entry.baseline_value, entry.target_value):
+        if value is None:
+            continue
+        if not math.isfinite(value):
+            problems.append(_("enter a number."))
+        elif indicator.minimum is not None and value < indicator.minimum:
+            problems.append(
+                _("%(value)s is below the lowest valid value, %(minimum)s.")
+                % {"value": f"{value:g}", "minimum": f"{indicator.minimum:g}"}
+            )
+        elif indicator.maximum is not None and value > indicator.maximum:
+            problems.append(
+                _("%(value)s is above the highest valid value, %(maximum)s.")
+                % {"value": f"{value:g}", "maximum": f"{indicator.maximum:g}"}
+            )
+    return problems
+
+
+@transaction.atomic
+def targets_save(*, framework, economy: Economy | None, user, entries: list[TargetEntry]) -> int:
+    """Write baselines and targets of one economy (or, with none, the region), whole or not."""
+    from .models import Target
+
+    if not user.has_perm("monitoring.set_targets", economy.code if economy else ""):
+        raise PermissionDenied(
+            _("An economy's focal points set its targets; analysts set the region's.")
+        )
+    problems = {}
+    for entry in entries:
+        if entry.indicator.framework_id != framework.pk:
+            problems[entry.indicator.code] = [_("this indicator belongs to another plan.")]
+        elif not entry.is_empty:
+            found = target_problems(entry)
+            if found:
+                problems[entry.indicator.code] = found
+    if problems:
+        raise ValidationError(
+            [
+                _("indicator %(code)s: %(message)s") % {"code": code, "message": message}
+                for code, messages in problems.items()
+                for message in messages
+            ]
+        )
+    stored = {
+        t.indicator_id: t
+        for t in Target.objects.filter(
+            indicator__in=[e.indicator for e in entries], economy=economy
+        )
+    }
+    changed = 0
+    for entry in entries:
+        current = stored.get(entry.indicator.pk)
+        if entry.is_empty:
+            if current is not None:
+                current._history_user = user
+                current.delete()
+                changed += 1
+            continue
+        fields = {
+            "baseline_year": entry.baseline_year,
+            "baseline_value": entry.baseline_value,
+            "target_year": entry.target_year,
+            "target_value": entry.target_value,
+            "source": entry.source.strip(),
+        }
+        if current is None:
+            current = Target(indicator=entry.indicator, economy=economy)
+        elif all(getattr(current, k) == v for k, v in fields.items()):
+            continue
+        for key, value in fields.items():
+            setattr(current, key, value)
+        current._history_user = user
+        current.save()
+        changed += 1
+    return changed

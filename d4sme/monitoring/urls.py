@@ -26,6 +26,7 @@ urlpatterns = [
     path("<slug:code>/template.csv", views.import_template, name="import-template"),
     path("<slug:code>/sdmx/structure.xml", views.sdmx_structure, name="sdmx-structure"),
     path("<slug:code>/sdmx/data.<slug:fmt>", views.sdmx_data, name="sdmx-data"),
+    path("<slug:code>/targets/", views.targets, name="targets"),
     path("<slug:code>/reviews/", views.review_list, name="review-list"),
     path("<slug:code>/proposals/", views.proposal_list, name="proposal-list"),
     path("<slug:code>/proposals/new/", views.proposal_new, name="proposal-new"),

@@ -19,7 +19,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from d4sme.registry.models import Economy
 
 from . import charts, derived, exports, imports, ranking, reviews, selectors, services
-from .forms import MoveForm, ProposalForm, ReportForm, ReviewForm, SectionForm, UploadForm
+from .forms import (
+    MoveForm,
+    ProposalForm,
+    ReportForm,
+    ReviewForm,
+    SectionForm,
+    TargetsForm,
+    UploadForm,
+)
 from .models import (
     Framework,
     Indicator,
@@ -30,6 +38,7 @@ from .models import (
     ReviewSection,
     Submission,
     SubmissionStatus,
+    Target,
     Value,
     ValueImport,
 )
@@ -556,8 +565,12 @@ def review_section(request: HttpRequest, pk: int, section: int) -> HttpResponse:
 
 def _ranked(framework: Framework, proposals: list[Proposal]):
     objectives = [
-        ranking.ObjectiveText(code=o.code, priority_area=o.priority_area.number, text=o.name)
-        for area in framework.priority_areas.prefetch_related("objectives")
+        ranking.ObjectiveText(
+            code=o.code,
+            priority_area=area.number,
+            text=ranking.objective_text(area.name, o.name, [i.name for i in o.indicators.all()]),
+        )
+        for area in framework.priority_areas.prefetch_related("objectives__indicators")
         for o in area.objectives.all()
     ]
     texts = [
@@ -614,3 +627,50 @@ def proposal_new(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(request, _("Proposal added; it is ranked with the others."))
         return redirect("monitoring:proposal-list", code=framework.code)
     return render(request, "monitoring/proposal_form.html", {"framework": framework, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def targets(request: HttpRequest, code: str) -> HttpResponse:
+    """Baselines and targets of one economy, or of the region, for every quantitative indicator."""
+    framework = _framework_for(request, code)
+    economies = selectors.economies_of(framework)
+    chosen = request.GET.get("economy", "")
+    economy = next((e for e in economies if e.code == chosen), None)
+    can_edit = request.user.has_perm("monitoring.set_targets", economy.code if economy else "")
+    indicators = list(framework.indicators.exclude(measure=Measure.QUALITATIVE))
+    stored = {
+        t.indicator_id: t
+        for t in Target.objects.filter(indicator__framework=framework, economy=economy)
+    }
+    form = TargetsForm(
+        request.POST if request.method == "POST" else None, indicators=indicators, stored=stored
+    )
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(
+                _("An economy's focal points set its targets; analysts set the region's.")
+            )
+        if form.is_valid():
+            entries = form.entries()
+            for item in entries:
+                for message in services.target_problems(item) if not item.is_empty else []:
+                    form.add_error(f"t{item.indicator.pk}-target_value", message)
+            if form.is_valid():
+                changed = services.targets_save(
+                    framework=framework, economy=economy, user=request.user, entries=entries
+                )
+                messages.success(
+                    request, _("%(count)s baselines and targets saved.") % {"count": changed}
+                )
+                return redirect(reverse("monitoring:targets", args=[code]) + f"?economy={chosen}")
+    return render(
+        request,
+        "monitoring/targets.html",
+        {
+            "framework": framework,
+            "economies": economies,
+            "economy": economy,
+            "form": form,
+            "can_edit": can_edit,
+        },
+    )
