@@ -178,6 +178,15 @@ def progress_list(request: HttpRequest, code: str, indicator: str = "", economy:
     ]
 
 
+def _indicators_named(framework: Framework, codes: set[str]) -> dict[str, Indicator]:
+    """The plan's indicators by code; a 400 naming any code that is not one of them."""
+    indicators = {i.code: i for i in framework.indicators.all()}
+    unknown = sorted(codes - set(indicators))
+    if unknown:
+        raise ValidationError({"indicator": f"Not indicators of this plan: {', '.join(unknown)}."})
+    return indicators
+
+
 def _submission(request: HttpRequest, pk: int) -> Submission:
     submission = Submission.objects.select_related("cycle__framework", "economy").get(pk=pk)
     if not request.user.has_perm("monitoring.view_submission", submission):
@@ -245,10 +254,9 @@ def submission_values(request: HttpRequest, pk: int, payload: ValuesIn):
             if submission.is_locked
             else "Only the economy's focal point changes this report, before it is submitted."
         )
-    indicators = {i.code: i for i in submission.cycle.framework.indicators.all()}
-    unknown = sorted({v.indicator for v in payload.values} - set(indicators))
-    if unknown:
-        raise ValidationError({"indicator": f"Not indicators of this plan: {', '.join(unknown)}."})
+    indicators = _indicators_named(
+        submission.cycle.framework, {v.indicator for v in payload.values}
+    )
     bad = sorted({v.status for v in payload.values} - set(Flag.values))
     if bad:
         raise ValidationError({"status": f"Not a status: {', '.join(bad)}; use E, P, M or Z."})
@@ -347,10 +355,7 @@ def target_save(request: HttpRequest, code: str, payload: TargetsIn):
         economy = framework.economies.members.filter(code=payload.economy.upper()).first()
         if economy is None:
             raise ValidationError({"economy": f"{payload.economy} does not report on this plan."})
-    indicators = {i.code: i for i in framework.indicators.all()}
-    unknown = sorted({t.indicator for t in payload.targets} - set(indicators))
-    if unknown:
-        raise ValidationError({"indicator": f"Not indicators of this plan: {', '.join(unknown)}."})
+    indicators = _indicators_named(framework, {t.indicator for t in payload.targets})
     changed = services.targets_save(
         framework=framework,
         economy=economy,

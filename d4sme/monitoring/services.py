@@ -120,6 +120,23 @@ def submission_for(*, cycle: ReportingCycle, economy: Economy) -> Submission:
     return submission
 
 
+def range_problem(indicator: Indicator, value: float) -> str | None:
+    """Why a number is not a valid value of the indicator, or None when it is."""
+    if not math.isfinite(value):
+        return _("enter a number.")
+    if indicator.minimum is not None and value < indicator.minimum:
+        return _("%(value)s is below the lowest valid value, %(minimum)s.") % {
+            "value": f"{value:g}",
+            "minimum": f"{indicator.minimum:g}",
+        }
+    if indicator.maximum is not None and value > indicator.maximum:
+        return _("%(value)s is above the highest valid value, %(maximum)s.") % {
+            "value": f"{value:g}",
+            "maximum": f"{indicator.maximum:g}",
+        }
+    return None
+
+
 def _check_entry(entry: Entry, problems: Problems) -> None:
     indicator = entry.indicator
     if entry.dimension:
@@ -157,20 +174,9 @@ def _check_entry(entry: Entry, problems: Problems) -> None:
     if entry.value is None:
         problems.add(entry, _("enter a number, or mark it not available."))
         return
-    if not math.isfinite(entry.value):
-        problems.add(entry, _("enter a number."))
-    elif indicator.minimum is not None and entry.value < indicator.minimum:
-        problems.add(
-            entry,
-            _("%(value)s is below the lowest valid value, %(minimum)s.")
-            % {"value": f"{entry.value:g}", "minimum": f"{indicator.minimum:g}"},
-        )
-    elif indicator.maximum is not None and entry.value > indicator.maximum:
-        problems.add(
-            entry,
-            _("%(value)s is above the highest valid value, %(maximum)s.")
-            % {"value": f"{entry.value:g}", "maximum": f"{indicator.maximum:g}"},
-        )
+    problem = range_problem(indicator, entry.value)
+    if problem:
+        problems.add(entry, problem)
 
 
 def _check_totals(entries: list[Entry], problems: Problems) -> None:
@@ -312,6 +318,26 @@ def _require_editable(submission: Submission, user) -> None:
         raise PermissionDenied(_("Only the economy's focal point may change this report."))
 
 
+def _write(current, fields: dict | None, user, make=None, force: bool = False) -> bool:
+    """Delete a row (fields None), or create (``make``) or change it, recording ``user`` in
+    its history; whether anything was written."""
+    if fields is None:
+        if current is None:
+            return False
+        current._history_user = user
+        current.delete()
+        return True
+    if current is None:
+        current = make()
+    elif not force and all(getattr(current, k) == v for k, v in fields.items()):
+        return False
+    for key, value in fields.items():
+        setattr(current, key, value)
+    current._history_user = user
+    current.save()
+    return True
+
+
 @transaction.atomic
 def values_save(*, submission: Submission, user, entries: list[Entry]) -> int:
     """Write a batch of values whole, or raise ValidationError listing every problem."""
@@ -328,22 +354,18 @@ def values_save(*, submission: Submission, user, entries: list[Entry]) -> int:
     }
     changed = 0
     for entry in entries:
-        current = stored.get(entry.key)
-        if entry.is_empty:
-            if current is not None:
-                current._history_user = user
-                current.delete()
-                changed += 1
-            continue
-        fields = {
-            "value": entry.value if entry.flag not in MISSING else None,
-            "text": entry.text.strip() if entry.flag not in MISSING else "",
-            "flag": entry.flag,
-            "comment": entry.comment.strip(),
-            "source": entry.source.strip(),
-        }
-        if current is None:
-            current = Value(
+        fields = None
+        if not entry.is_empty:
+            fields = {
+                "value": entry.value if entry.flag not in MISSING else None,
+                "text": entry.text.strip() if entry.flag not in MISSING else "",
+                "flag": entry.flag,
+                "comment": entry.comment.strip(),
+                "source": entry.source.strip(),
+            }
+
+        def make(entry=entry) -> Value:
+            return Value(
                 submission=submission,
                 indicator=entry.indicator,
                 economy_id=submission.economy_id,
@@ -351,17 +373,18 @@ def values_save(*, submission: Submission, user, entries: list[Entry]) -> int:
                 dimension=entry.dimension,
                 category=entry.category,
             )
-        elif all(getattr(current, k) == v for k, v in fields.items()) and not entry.attachment:
-            continue
-        for key, val in fields.items():
-            setattr(current, key, val)
-        if entry.attachment:
-            current.attachment = entry.attachment
-        current.review_note = ""
-        current.updated_by = user
-        current._history_user = user
-        current.save()
-        changed += 1
+
+        current = stored.get(entry.key)
+        if fields is not None and (
+            current is None
+            or entry.attachment
+            or any(getattr(current, k) != v for k, v in fields.items())
+        ):
+            # A changed value loses the analysts' note about it.
+            fields |= {"review_note": "", "updated_by": user}
+            if entry.attachment:
+                fields["attachment"] = entry.attachment
+        changed += _write(current, fields, user, make, force=bool(entry.attachment))
     return changed
 
 
@@ -463,20 +486,9 @@ def target_problems(entry: TargetEntry) -> list[str]:
     ):
         problems.append(_("the target's year must come after the baseline's."))
     for value in (entry.baseline_value, entry.target_value):
-        if value is None:
-            continue
-        if not math.isfinite(value):
-            problems.append(_("enter a number."))
-        elif indicator.minimum is not None and value < indicator.minimum:
-            problems.append(
-                _("%(value)s is below the lowest valid value, %(minimum)s.")
-                % {"value": f"{value:g}", "minimum": f"{indicator.minimum:g}"}
-            )
-        elif indicator.maximum is not None and value > indicator.maximum:
-            problems.append(
-                _("%(value)s is above the highest valid value, %(maximum)s.")
-                % {"value": f"{value:g}", "maximum": f"{indicator.maximum:g}"}
-            )
+        problem = range_problem(indicator, value) if value is not None else None
+        if problem:
+            problems.append(problem)
     return problems
 
 
@@ -513,27 +525,19 @@ def targets_save(*, framework, economy: Economy | None, user, entries: list[Targ
     }
     changed = 0
     for entry in entries:
-        current = stored.get(entry.indicator.pk)
-        if entry.is_empty:
-            if current is not None:
-                current._history_user = user
-                current.delete()
-                changed += 1
-            continue
-        fields = {
-            "baseline_year": entry.baseline_year,
-            "baseline_value": entry.baseline_value,
-            "target_year": entry.target_year,
-            "target_value": entry.target_value,
-            "source": entry.source.strip(),
-        }
-        if current is None:
-            current = Target(indicator=entry.indicator, economy=economy)
-        elif all(getattr(current, k) == v for k, v in fields.items()):
-            continue
-        for key, value in fields.items():
-            setattr(current, key, value)
-        current._history_user = user
-        current.save()
-        changed += 1
+        fields = None
+        if not entry.is_empty:
+            fields = {
+                "baseline_year": entry.baseline_year,
+                "baseline_value": entry.baseline_value,
+                "target_year": entry.target_year,
+                "target_value": entry.target_value,
+                "source": entry.source.strip(),
+            }
+        changed += _write(
+            stored.get(entry.indicator.pk),
+            fields,
+            user,
+            lambda entry=entry: Target(indicator=entry.indicator, economy=economy),
+        )
     return changed
