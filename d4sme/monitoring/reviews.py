@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections import Counter
 
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from . import charts, selectors
 from .models import Framework, Measure, Review, ReviewSection
+from .progress import Status
 
 SNAPSHOT_FORMAT = 1
 
@@ -130,6 +132,17 @@ def review_create(*, framework: Framework, user, kind: str, year: int, title: st
     return review
 
 
+def _labelled(indicator: dict) -> dict:
+    """An indicator of the snapshot with its statuses in words, in the reader's language."""
+    counts = Counter(row["status"] for row in indicator["economies"])
+    region = indicator["region"]
+    return {
+        **indicator,
+        "region": {**region, "status_label": Status(region["status"]).label} if region else None,
+        "by_status": [(s.label, counts[s.value]) for s in Status if counts[s.value]],
+    }
+
+
 def pack(review: Review) -> dict:
     """The review page's context: the snapshot's areas with their narratives and charts."""
     sections = {
@@ -142,6 +155,7 @@ def pack(review: Review) -> dict:
         areas.append(
             {
                 **area,
+                "indicators": [_labelled(i) for i in area["indicators"]],
                 "section": sections.get(area["number"]) if area["number"] else None,
                 "chart": chart,
             }

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from d4sme.registry.models import Economy
@@ -116,6 +117,7 @@ class Problems:
 
 
 def submission_for(*, cycle: ReportingCycle, economy: Economy) -> Submission:
+    _require_open(cycle)
     submission, _created = Submission.objects.get_or_create(cycle=cycle, economy=economy)
     return submission
 
@@ -307,7 +309,17 @@ def stored_entries(submission: Submission) -> list[Entry]:
     ]
 
 
+def _require_open(cycle: ReportingCycle) -> None:
+    """A year's reports start once its cycle opens; late reports are taken, and marked late."""
+    if timezone.localdate() < cycle.opens_on:
+        raise PermissionDenied(
+            _("Reporting on %(period)s opens on %(date)s.")
+            % {"period": cycle.period, "date": date_format(cycle.opens_on)}
+        )
+
+
 def _require_editable(submission: Submission, user) -> None:
+    _require_open(submission.cycle)
     if not user.has_perm("monitoring.change_submission", submission):
         if submission.is_locked:
             raise PermissionDenied(_("This report is approved: its values are locked."))

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -252,11 +253,12 @@ def reporting(request: HttpRequest, code: str) -> HttpResponse:
         (s.cycle_id, s.economy_id): s for s in selectors.submissions_for(request.user, framework)
     }
     economies = [e for e in selectors.economies_of(framework) if reviewer or e.code in own]
-    cycles = []
+    cycles, today = [], timezone.localdate()
     for cycle in framework.cycles.order_by("-period"):
         cycles.append(
             {
                 "cycle": cycle,
+                "open": cycle.opens_on <= today,
                 "rows": [
                     {
                         "economy": e,

@@ -162,6 +162,10 @@ def test_the_review_page_and_pdf_show_the_tables_narrative_and_id(plan, reported
     assert review.snapshot_id in page
     assert "Digital skills training grew fastest in Korea." in page
     assert "No. of SMEs trained in digital skills" in page
+    # The region's status and the economies by status, in words.
+    row = page.split("3.1.2 No. of SMEs trained in digital skills")[1].split("</tr>")[0]
+    assert "Substantial progress: 1; Deterioration: 1" in row
+    assert "Limited progress" in row  # the region: 150 to 166 against 150 to 300
     pdf = client.get(reverse("monitoring:review-pdf", args=[review.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)

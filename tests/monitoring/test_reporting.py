@@ -235,3 +235,21 @@ def test_a_second_focal_point_of_the_same_economy_shares_the_report(plan, focal)
     values_save(submission=kr, user=colleague, entries=[entry(plan, "3.1.2", 10)])
     values_save(submission=kr, user=focal, entries=[entry(plan, "3.1.2", 11)])
     assert Submission.objects.get(pk=kr.pk).values.get().value == 11
+
+
+def test_a_year_is_reported_once_its_cycle_opens(plan, focal):
+    import datetime
+
+    from d4sme.monitoring.models import ReportingCycle
+    from d4sme.monitoring.services import submission_for
+    from d4sme.registry.models import Economy
+
+    future = ReportingCycle.objects.create(
+        framework=plan,
+        period=2099,
+        opens_on=datetime.date(2100, 1, 15),
+        closes_on=datetime.date(2100, 3, 31),
+    )
+    with pytest.raises(PermissionDenied, match="Reporting on 2099 opens on"):
+        submission_for(cycle=future, economy=Economy.objects.get(code="KR"))
+    assert not Submission.objects.filter(cycle=future).exists()
