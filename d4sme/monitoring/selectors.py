@@ -11,6 +11,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -196,6 +197,46 @@ def progress_rows(
                     )
                 )
     return rows
+
+
+def progress_history(framework: Framework, indicator: Indicator) -> dict[str, dict[int, str]]:
+    """Each economy's (and the region's) progress status as it stood in every reported year.
+
+    One call of the vectorised engine over every observation: a series' base is its baseline
+    (or first value), and each year is measured from it towards the series' target.
+    """
+    series = approved_totals(framework, indicators=[indicator])
+    region, _counts = region_series(indicator, series)
+    if region:
+        series[(indicator.pk, REGION)] = region
+    targets = {t.economy_id or REGION: t for t in Target.objects.filter(indicator=indicator)}
+    keys, ids, years, values, goals, goal_years = [], [], [], [], [], []
+    for n, ((_pk, economy), points) in enumerate(sorted(series.items())):
+        target = targets.get(economy)
+        points = dict(points)
+        if target is not None:
+            points.setdefault(target.baseline_year, target.baseline_value)
+        keys.append(economy)
+        for year, value in points.items():
+            ids.append(n)
+            years.append(year)
+            values.append(value)
+            goals.append(target.target_value if target and target.target_year else np.nan)
+            goal_years.append(target.target_year if target and target.target_year else 0)
+    if not ids:
+        return {}
+    found = progress.progress_by_period(
+        np.array(ids),
+        np.array(years),
+        np.array(values, dtype=float),
+        np.full(len(ids), indicator.direction == Direction.HIGHER),
+        np.array(goals, dtype=float),
+        np.array(goal_years),
+    )
+    history: dict[str, dict[int, str]] = defaultdict(dict)
+    for n, year, code in zip(ids, years, found["status"], strict=True):
+        history[keys[n]][year] = progress.CODES[code]
+    return history
 
 
 @dataclass

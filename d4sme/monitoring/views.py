@@ -199,6 +199,18 @@ def indicator_detail(request: HttpRequest, code: str, indicator: str) -> HttpRes
         if r.target and r.target.target_year and (not chosen or r.economy in ("", chosen))
     }
     years = list(framework.cycles.order_by("period").values_list("period", flat=True))
+    history = (
+        selectors.progress_history(framework, indicator)
+        if indicator.measure != Measure.QUALITATIVE
+        else {}
+    )
+    history_rows = [
+        {
+            "label": names.get(economy, economy) if economy else _("Region"),
+            "statuses": [history[economy].get(y) for y in years],
+        }
+        for economy in sorted(history, key=lambda e: (e != "", names.get(e, e)))
+    ]
     platform = (
         derived.derived_values(indicator.derived_from, list(names), years)
         if indicator.derived_from
@@ -236,6 +248,7 @@ def indicator_detail(request: HttpRequest, code: str, indicator: str) -> HttpRes
             else None,
             "derived_label": derived.LABELS.get(indicator.derived_from),
             "platform_rows": platform_rows,
+            "history_rows": history_rows,
             "texts": texts,
         },
     )

@@ -246,3 +246,21 @@ def test_a_restricted_plan_is_for_focal_points_and_analysts_only(plan, focal, an
         listed = client.get("/api/v1/monitoring/frameworks").json()
         assert (plan.code in {f["code"] for f in listed}) == (status == 200)
     assert Client().get(f"/api/v1/monitoring/frameworks/{plan.code}/values").status_code == 404
+
+
+def test_progress_as_it_stood_each_year(plan, reported):
+    history = selectors.progress_history(plan, reported)
+    # Korea from its 2020 baseline of 100 towards 130 in 2024 (6.78% a year required):
+    # 2021 at 100 grew 0% (ratio 0, limited); 2022 at 110 grew 4.88% a year (ratio 0.72,
+    # moderate); 2023 at 121 grew 6.56% a year (ratio 0.97, substantial).
+    assert history["KR"] == {
+        2020: "not_available",
+        2021: "limited",
+        2022: "moderate",
+        2023: "substantial",
+    }
+    # Japan, without a target, falls from 50: deterioration once there are two values.
+    assert history["JP"] == {2021: "not_available", 2022: "deterioration", 2023: "deterioration"}
+    assert history[""][2023] == "limited"  # the region: 150 to 166 of 300
+    page = Client().get(reverse("monitoring:indicator", args=[plan.code, "3.1.2"]))
+    assert "Progress as it stood each year" in page.content.decode()
