@@ -73,7 +73,7 @@ def submissions_for(user, framework: Framework | None = None) -> QuerySet[Submis
 
 
 def approved_totals(
-    framework: Framework, *, indicators=None, economies=None
+    framework: Framework, *, indicators=None, economies=None, until: int | None = None
 ) -> dict[tuple[int, str], dict[int, float]]:
     """(indicator id, economy) -> {year: value} of approved, numeric totals."""
     values = Value.objects.filter(
@@ -86,6 +86,8 @@ def approved_totals(
         values = values.filter(indicator__in=indicators)
     if economies is not None:
         values = values.filter(economy_id__in=economies)
+    if until is not None:
+        values = values.filter(period__lte=until)
     series: dict[tuple[int, str], dict[int, float]] = defaultdict(dict)
     for indicator_id, economy_id, period, value in values.order_by().values_list(
         "indicator_id", "economy_id", "period", "value"
@@ -157,15 +159,21 @@ def _measure(indicator: Indicator, series: dict[int, float], target: Target | No
 
 
 def progress_rows(
-    framework: Framework, *, indicators=None, economies=None, region: bool = True
+    framework: Framework,
+    *,
+    indicators=None,
+    economies=None,
+    region: bool = True,
+    until: int | None = None,
 ) -> list[Row]:
-    """Progress of each quantitative indicator for each economy with data, and the region."""
+    """Progress of each quantitative indicator for each economy with data, and the region;
+    with ``until``, as it stood in that year."""
     indicators = list(
         (indicators if indicators is not None else framework.indicators.all()).exclude(
             measure=Measure.QUALITATIVE
         )
     )
-    series = approved_totals(framework, indicators=indicators, economies=economies)
+    series = approved_totals(framework, indicators=indicators, economies=economies, until=until)
     targets = {
         (t.indicator_id, t.economy_id or REGION): t
         for t in Target.objects.filter(indicator__in=indicators)

@@ -120,12 +120,8 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         indicators=indicators,
         economies=[economy] if economy else None,
         region=economy is None,
+        until=period,
     )
-    if period is not None:
-        # Progress as it stood in that year: each series cut at the period.
-        for row in rows:
-            row.series = {y: v for y, v in row.series.items() if y <= period}
-            row.result = selectors._measure(row.indicator, row.series, row.target)
     names = {e.code: e.name for e in economies}
     cells = [
         {

@@ -264,3 +264,18 @@ def test_progress_as_it_stood_each_year(plan, reported):
     assert history[""][2023] == "limited"  # the region: 150 to 166 of 300
     page = Client().get(reverse("monitoring:indicator", args=[plan.code, "3.1.2"]))
     assert "Progress as it stood each year" in page.content.decode()
+
+
+def test_the_dashboard_shows_progress_as_it_stood_in_a_chosen_year(plan, reported):
+    html = (
+        Client()
+        .get(reverse("monitoring:dashboard", args=[plan.code]) + "?area=3&period=2022&economy=KR")
+        .content.decode()
+    )
+    spec = json.loads(
+        html.split('id="chart-heat" type="application/json">')[1].split("</script>")[0]
+    )
+    # Korea at 110 in 2022: 4.88% a year against 6.78% required, moderate progress.
+    assert [(v["economy"], v["status"]) for v in spec["data"]["values"]] == [
+        ("Republic of Korea", "Moderate progress")
+    ]
