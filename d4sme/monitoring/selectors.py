@@ -107,12 +107,13 @@ def aggregate(indicator: Indicator, by_economy: dict[str, float]) -> float | Non
 
 
 def region_series(
-    indicator: Indicator, series: dict[tuple[int, str], dict[int, float]]
+    indicator: Indicator, by_economy: dict[str, dict[int, float]]
 ) -> tuple[dict[int, float], dict[int, int]]:
-    """The region's series and how many economies each year rests on."""
+    """The region's series from the indicator's series per economy, and how many economies
+    each year rests on."""
     by_year: dict[int, dict[str, float]] = defaultdict(dict)
-    for (indicator_id, economy), years in series.items():
-        if indicator_id == indicator.pk and economy != REGION:
+    for economy, years in by_economy.items():
+        if economy != REGION:
             for year, value in years.items():
                 by_year[year][economy] = value
     values, counts = {}, {}
@@ -178,20 +179,24 @@ def progress_rows(
         (t.indicator_id, t.economy_id or REGION): t
         for t in Target.objects.filter(indicator__in=indicators)
     }
+    # Each indicator's series per economy, and the economies with data or a target.
+    series_of: dict[int, dict[str, dict[int, float]]] = defaultdict(dict)
+    for (indicator_id, economy), points in series.items():
+        series_of[indicator_id][economy] = points
+    economies_of_indicator: dict[int, set[str]] = defaultdict(set)
+    for indicator_id, economy in [*series, *targets]:
+        if economy != REGION:
+            economies_of_indicator[indicator_id].add(economy)
     rows = []
     for indicator in indicators:
-        keys = sorted(
-            {e for (i, e) in series if i == indicator.pk}
-            | {e for (i, e) in targets if i == indicator.pk and e != REGION}
-        )
-        for economy in keys:
+        for economy in sorted(economies_of_indicator[indicator.pk]):
             points = series.get((indicator.pk, economy), {})
             target = targets.get((indicator.pk, economy))
             rows.append(
                 Row(indicator, economy, points, target, _measure(indicator, points, target))
             )
         if region and indicator.aggregation != Aggregation.NONE:
-            points, counts = region_series(indicator, series)
+            points, counts = region_series(indicator, series_of[indicator.pk])
             target = targets.get((indicator.pk, REGION))
             if points or target:
                 rows.append(
@@ -214,7 +219,7 @@ def progress_history(framework: Framework, indicator: Indicator) -> dict[str, di
     (or first value), and each year is measured from it towards the series' target.
     """
     series = approved_totals(framework, indicators=[indicator])
-    region, _counts = region_series(indicator, series)
+    region, _counts = region_series(indicator, {e: p for (_i, e), p in series.items()})
     if region:
         series[(indicator.pk, REGION)] = region
     targets = {t.economy_id or REGION: t for t in Target.objects.filter(indicator=indicator)}

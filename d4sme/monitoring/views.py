@@ -348,13 +348,14 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("monitoring:submission", pk=submission.pk)
     else:
         form = ReportForm(submission=submission, indicators=indicators)
+    # Each cell's bound fields, found in one pass over the form (names are "<prefix>-<part>").
+    fields_by_prefix = defaultdict(list)
+    for bound in form:
+        fields_by_prefix[bound.name.rsplit("-", 1)[0]].append(bound)
     cells_by_indicator = defaultdict(list)
     for cell in form.cells:
         cells_by_indicator[cell.indicator.pk].append(
-            {
-                "cell": cell,
-                "fields": [f for f in form if f.name.startswith(cell.prefix + "-")],
-            }
+            {"cell": cell, "fields": fields_by_prefix[cell.prefix]}
         )
     sections = [
         (title, [(i, cells_by_indicator[i.pk]) for i in members]) for title, members in groups
