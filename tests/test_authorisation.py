@@ -327,6 +327,9 @@ PAGES: dict[str, Endpoint] = {
         lambda w: reverse("monitoring:import-new", args=[w.kr_report.pk]),
         {**OWN_REPORT, "analyst": DENIED},
     ),
+    "monitoring:value-evidence": Endpoint(
+        "GET", lambda w: reverse("monitoring:value-evidence", args=[w.evidence.pk]), OWN_REPORT
+    ),
     "monitoring:import-detail": Endpoint(
         "GET",
         lambda w: reverse("monitoring:import-detail", args=[w.value_import.pk]),
@@ -636,7 +639,21 @@ def monitoring_for(world) -> None:
     world.plan = Framework.objects.get(code=APEC)
     focal = world.users["focal"] = focal_point("focal@example.org")
     world.kr_report = report(world.plan, 2024)
-    values_save(submission=world.kr_report, user=focal, entries=[entry(world.plan, "3.1.2", 40)])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    values_save(
+        submission=world.kr_report,
+        user=focal,
+        entries=[
+            entry(
+                world.plan,
+                "3.1.2",
+                40,
+                attachment=SimpleUploadedFile("survey.pdf", b"%PDF-1.4 survey"),
+            )
+        ],
+    )
+    world.evidence = world.kr_report.values.get()
     world.submitted_report = report(world.plan, 2022)
     values_save(
         submission=world.submitted_report, user=focal, entries=[entry(world.plan, "3.1.2", 30)]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("reports/<int:pk>/move/", views.submission_move, name="submission-move"),
     path("reports/<int:pk>/history/", views.submission_history, name="submission-history"),
     path("reports/<int:pk>/upload/", views.import_new, name="import-new"),
+    path("values/<int:pk>/evidence/", views.value_evidence, name="value-evidence"),
     path("uploads/<int:pk>/", views.import_detail, name="import-detail"),
     path("reviews/<int:pk>/", views.review_detail, name="review-detail"),
     path("reviews/<int:pk>/pdf/", views.review_pdf, name="review-pdf"),

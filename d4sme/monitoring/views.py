@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -412,6 +413,22 @@ def submission_move(request: HttpRequest, pk: int) -> HttpResponse:
             % {"status": SubmissionStatus(form.cleaned_data["to"]).label},
         )
     return redirect("monitoring:submission", pk=submission.pk)
+
+
+@login_required
+@require_GET
+def value_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """A value's evidence file, for those who may open its report."""
+    value = get_object_or_404(Value.objects.select_related("submission"), pk=pk)
+    if not value.attachment or not request.user.has_perm(
+        "monitoring.view_submission", value.submission
+    ):
+        raise Http404
+    return FileResponse(
+        value.attachment.open("rb"),
+        as_attachment=True,
+        filename=Path(value.attachment.name).name,
+    )
 
 
 @login_required

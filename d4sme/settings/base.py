@@ -133,6 +133,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("D4SME_STATIC_ROOT", VAR_DIR / "static"))
+# Uploaded evidence (files attached to reported values); served only through views that check
+# who may see the report, never as public URLs. Workers and web processes must share it.
+MEDIA_ROOT = Path(os.environ.get("D4SME_MEDIA_ROOT", VAR_DIR / "media"))
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -11,6 +11,7 @@ from d4sme.monitoring import exports, imports, sdmx
 from d4sme.monitoring.models import SubmissionStatus, ValueImport
 from d4sme.monitoring.services import submission_move, values_save
 from d4sme.monitoring.tasks import values_import
+from tests.conftest import make_user
 
 from .conftest import entry, report
 
@@ -169,3 +170,33 @@ def test_the_entry_form_shows_each_problem_under_its_field_and_saves_nothing(pla
         == 302
     )
     assert kr.values.get(dimension="").history.count() == 1
+
+
+def test_evidence_is_kept_and_shown_only_to_those_who_may_open_the_report(plan, focal, analyst):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    kr = report(plan)
+    client = Client()
+    client.force_login(focal)
+    trained = plan.indicators.get(code="3.1.2")
+    response = client.post(
+        reverse("monitoring:submission", args=[kr.pk]),
+        {
+            f"i{trained.pk}-total-all-value": "120",
+            f"i{trained.pk}-total-all-evidence": SimpleUploadedFile(
+                "survey.csv", b"firm,trained\nA,1\n", content_type="text/csv"
+            ),
+        },
+    )
+    assert response.status_code == 302
+    value = kr.values.get()
+    url = reverse("monitoring:value-evidence", args=[value.pk])
+    download = client.get(url)
+    assert b"".join(download.streaming_content) == b"firm,trained\nA,1\n"
+    assert "survey" in download["Content-Disposition"]
+    reviewer = Client()
+    reviewer.force_login(analyst)
+    assert reviewer.get(url).status_code == 200
+    stranger = Client()
+    stranger.force_login(make_user("someone@example.org"))
+    assert stranger.get(url).status_code == 404
