@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from d4sme.assessments.imports import read_table
+from d4sme.registry.models import Economy
 
-from . import sdmx, services
+from . import exports, sdmx, services
 from .models import CATEGORIES, Dimension, Flag, Submission, ValueImport
 from .services import Entry
 
@@ -125,9 +127,7 @@ def disaggregation_code(dimension: str, category: str) -> str:
 
 
 def entries_from_sdmx(submission: Submission, content: bytes, errors: list[str]) -> list[Entry]:
-    from .exports import structure_of
-
-    structure = structure_of(submission.cycle.framework)
+    structure = exports.structure_of(submission.cycle.framework)
     try:
         observations = sdmx.read(content)
     except sdmx.SdmxError as exc:
@@ -333,10 +333,6 @@ def external_import(
         raise ValidationError(errors)
     if not by_report:
         raise ValidationError(_("No observation of the message matched the selection."))
-    from django.db import transaction
-
-    from d4sme.registry.models import Economy
-
     with transaction.atomic():
         for (period, economy), entry in sorted(by_report.items()):
             submission = services.submission_for(

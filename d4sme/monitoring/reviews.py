@@ -61,27 +61,14 @@ def snapshot_take(framework: Framework) -> dict:
     for row in rows:
         by_indicator.setdefault(row.indicator.pk, []).append(_row(row))
     reported = selectors.approved_totals(framework)
-    areas = []
-    indicators = list(framework.indicators.prefetch_related("objectives__priority_area"))
-    general = [i for i in indicators if not i.objectives.all()]
-    for area in framework.priority_areas.all():
-        members = [
-            i for i in indicators if any(o.priority_area_id == area.pk for o in i.objectives.all())
-        ]
-        areas.append(
-            {
-                "number": area.number,
-                "name": area.name,
-                "indicators": [_indicator(i, by_indicator, reported, economies) for i in members],
-            }
-        )
-    areas.append(
+    areas = [
         {
-            "number": None,
-            "name": "",
-            "indicators": [_indicator(i, by_indicator, reported, economies) for i in general],
+            "number": area.number if area else None,
+            "name": area.name if area else "",
+            "indicators": [_indicator(i, by_indicator, reported, economies) for i in members],
         }
-    )
+        for area, members in selectors.indicators_by_area(framework)
+    ]
     return {
         "format": SNAPSHOT_FORMAT,
         "framework": {"code": framework.code, "name": framework.name, "version": framework.version},

@@ -58,6 +58,20 @@ def frameworks_visible(user) -> QuerySet[Framework]:
     return frameworks.filter(is_public=True)
 
 
+def indicators_by_area(framework: Framework):
+    """Each priority area with the indicators serving its objectives, in plan order; then
+    (area None) the general indicators, which serve the plan as a whole."""
+    indicators = list(framework.indicators.prefetch_related("objectives"))
+    groups = []
+    for area in framework.priority_areas.all():
+        members = [
+            i for i in indicators if any(o.priority_area_id == area.pk for o in i.objectives.all())
+        ]
+        groups.append((area, members))
+    groups.append((None, [i for i in indicators if not i.objectives.all()]))
+    return groups
+
+
 def economies_of(framework: Framework) -> list[Economy]:
     return list(framework.economies.members.order_by("name"))
 

@@ -301,26 +301,16 @@ def submission_start(request: HttpRequest, code: str, period: int, economy: str)
     return redirect("monitoring:submission", pk=submission.pk)
 
 
-def _indicators_by_area(framework: Framework) -> list[tuple[str, list[Indicator]]]:
-    indicators = list(framework.indicators.prefetch_related("objectives__priority_area"))
-    groups: list[tuple[str, list[Indicator]]] = []
-    for area in framework.priority_areas.all():
-        members = [
-            i for i in indicators if any(o.priority_area_id == area.pk for o in i.objectives.all())
-        ]
-        groups.append((str(area), members))
-    general = [i for i in indicators if not i.objectives.all()]
-    if general:
-        groups.append((_("General indicators"), general))
-    return groups
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _submission_for(request, pk)
     framework = submission.cycle.framework
-    groups = _indicators_by_area(framework)
+    groups = [
+        (str(area) if area else _("General indicators"), members)
+        for area, members in selectors.indicators_by_area(framework)
+        if members
+    ]
     indicators = list(dict.fromkeys(i for _area, members in groups for i in members))
     can_edit = request.user.has_perm("monitoring.change_submission", submission)
     if request.method == "POST":
