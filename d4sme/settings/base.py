@@ -31,6 +31,7 @@ CSRF_TRUSTED_ORIGINS = env_list("D4SME_CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # The project's apps come first so that their templates (registration/*) win over admin's.
     "d4sme.core",
+    "d4sme.reports",
     "d4sme.registry",
     "d4sme.programmes",
     "d4sme.assessments",
