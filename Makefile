@@ -27,7 +27,12 @@ run: $(STAMP)
 	$(D4SME) load-content
 	$(D4SME) demo --smes $(DEMO_SMES)
 	@echo "d4sme is starting at http://127.0.0.1:8000 with a task worker (stop with Ctrl+C)"
-	@$(D4SME) db_worker --no-reload --verbosity 0 & worker=$$!; \
+	@# The worker exits non-zero when its loop fails; start it again rather than leave work queued.
+	@(trap 'kill $$pid 2>/dev/null; exit 0' INT TERM; \
+		while true; do \
+			$(D4SME) db_worker --no-reload --verbosity 0 & pid=$$!; wait $$pid && break; \
+			echo "The task worker stopped on an error; starting it again."; sleep 2; \
+		done) & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(D4SME) runserver 127.0.0.1:8000
 

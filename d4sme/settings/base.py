@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "d4sme.core.context_processors.task_backlog",
             ],
         },
     },
@@ -87,8 +88,12 @@ TEMPLATES = [
 
 # SQLite under var/ unless DATABASE_URL names another database (PostgreSQL in production).
 SQLITE_PATH = VAR_DIR / "d4sme.sqlite3"
+# A connection that finds the database locked (a long import, `load-content`) waits up to
+# D4SME_SQLITE_TIMEOUT seconds for it instead of failing at once.
+SQLITE_TIMEOUT = float(os.environ.get("D4SME_SQLITE_TIMEOUT", "30"))
 SQLITE_OPTIONS = {
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "timeout": SQLITE_TIMEOUT,
     "transaction_mode": "IMMEDIATE",
 }
 DATABASES = {
@@ -97,6 +102,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A fresh clone has no var/ yet; SQLite cannot create its file without the folder.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -158,6 +165,13 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# A task worker reports every WORKER_HEARTBEAT_SECONDS; one silent for WORKER_STALE_SECONDS has
+# died, and the tasks it was running are queued again. Work queued for longer than
+# TASK_WAIT_WARNING_SECONDS is shown as waiting to its user and to administrators.
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("D4SME_WORKER_HEARTBEAT_SECONDS", "5"))
+WORKER_STALE_SECONDS = float(os.environ.get("D4SME_WORKER_STALE_SECONDS", "60"))
+TASK_WAIT_WARNING_SECONDS = float(os.environ.get("D4SME_TASK_WAIT_WARNING_SECONDS", "300"))
 
 # Aggregates over organisations shown to anyone but the organisation itself hide smaller cells.
 MIN_CELL_SIZE = 5
