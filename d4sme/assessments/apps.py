@@ -8,4 +8,9 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessments")
 
     def ready(self) -> None:
+        from d4sme.core.hooks import ORGANISATION_BARRIERS, hook_register
+
         from . import rules  # noqa: F401  (registers the permissions)
+        from .selectors import organisation_barriers_latest
+
+        hook_register(ORGANISATION_BARRIERS, organisation_barriers_latest)

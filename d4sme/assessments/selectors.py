@@ -262,3 +262,17 @@ def programmes_for_dashboard(user) -> QuerySet[Programme]:
         .distinct()
         .order_by("name")
     )
+
+
+def organisation_barriers_latest(organisation: Organisation) -> set[str]:
+    """Return the barrier codes diagnosed by ``organisation``'s latest submitted assessment."""
+    latest = (
+        Response.objects.filter(organisation=organisation, status=ResponseStatus.SUBMITTED)
+        .select_related("version")
+        .order_by("-submitted_at")
+        .first()
+    )
+    if latest is None:
+        return set()
+    findings = diagnose(latest.version.parsed, latest.answers, latest.scores)
+    return {finding.rule.barrier for finding in findings}

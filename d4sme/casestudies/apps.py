@@ -8,9 +8,9 @@ class CasestudiesConfig(AppConfig):
     verbose_name = _("Case studies")
 
     def ready(self) -> None:
-        from d4sme.assessments.panels import register
+        from d4sme.core.hooks import ASSESSMENT_REPORT_PANELS, hook_register
 
         from . import rules  # noqa: F401  (registers the permissions)
         from .panels import peer_cases
 
-        register(peer_cases)
+        hook_register(ASSESSMENT_REPORT_PANELS, peer_cases)

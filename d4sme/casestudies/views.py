@@ -20,6 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from d4sme.core.hooks import ORGANISATION_BARRIERS, hook_results
+from d4sme.registry.selectors import vocabulary_terms
+
 from . import exports, search, selectors, services
 from .forms import CaseForm, MoveForm, OutcomeFormSet, TranslationForm
 from .models import Case, CaseStatus
@@ -148,23 +151,10 @@ def starting_point(user, case: Case) -> dict:
             )
         ),
     }
-    from d4sme.assessments.diagnosis import diagnose
-    from d4sme.assessments.models import Response
-    from d4sme.registry.models import Term
-
-    latest = (
-        Response.objects.filter(organisation=firm, status="submitted")
-        .select_related("version")
-        .order_by("-submitted_at")
-        .first()
-    )
-    if latest is not None:
-        findings = diagnose(latest.version.parsed, latest.answers, latest.scores)
-        initial["barriers"] = list(
-            Term.objects.filter(
-                vocabulary_id="barriers", code__in={f.rule.barrier for f in findings}
-            ).values_list("pk", flat=True)
-        )
+    barriers = set().union(*hook_results(ORGANISATION_BARRIERS, firm))
+    if barriers:
+        terms = vocabulary_terms(vocabulary="barriers").filter(code__in=barriers)
+        initial["barriers"] = list(terms.values_list("pk", flat=True))
     return initial
 
 

@@ -11,7 +11,7 @@ to 100):
 
 1. **Alignment with the plan** (50). The proposal's title, objectives and description, as one
    text, are embedded with the multilingual Universal Sentence Encoder
-   (:func:`d4sme.casestudies.search.embed`) and compared, by cosine similarity, with each of
+   (:func:`d4sme.reports.embeddings.embed`) and compared, by cosine similarity, with each of
    the plan's objectives (built with :func:`objective_text`: priority area, objective and its
    indicators). The best match counts: a similarity of 0.2 or less scores nothing, 0.7 or more
    scores all, linearly between. Measured on the APEC SMEWG plan 2021-2024 (see
@@ -272,7 +272,7 @@ def rank(
     """Score and sort proposals, best first; equal totals keep their input order.
 
     ``embed`` turns a list of texts into one vector per text (by default the multilingual
-    sentence encoder of case search); ``weights`` overrides points per criterion (keys of
+    shared sentence encoder); ``weights`` overrides points per criterion (keys of
     :data:`WEIGHTS`), rescaled to add up to 100.
     """
     proposals = list(proposals)
@@ -283,7 +283,7 @@ def rank(
         raise ValueError("Proposals are ranked against a plan's objectives; none were given.")
     points = _weights(weights)
     if embed is None:
-        from d4sme.casestudies.search import embed
+        from d4sme.reports.embeddings import embed
 
     texts = [proposal_text(proposal) for proposal in proposals]
     vectors = _unit_rows(embed([objective.text for objective in objectives] + texts))

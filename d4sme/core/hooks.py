@@ -1,0 +1,31 @@
+"""Named extension points, so that apps contribute to one another without importing each other.
+
+An app that offers an extension point names it here and calls :func:`hook_results`; an app that
+fills it registers a function in its ``AppConfig.ready``. Peers (assessments and case studies)
+meet only here, and core knows no app: a hook is a name and a calling convention.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+# Sections added to an SME's assessment report, after its barriers and next steps:
+# ``panel(report, request) -> str`` (HTML, or "" to add nothing).
+ASSESSMENT_REPORT_PANELS = "assessment-report-panels"
+# The barriers a firm's latest submitted assessment diagnosed:
+# ``provider(organisation) -> set[str]`` of barrier term codes.
+ORGANISATION_BARRIERS = "organisation-barriers"
+
+_registry: dict[str, list[Callable]] = defaultdict(list)
+
+
+def hook_register(name: str, function: Callable) -> Callable:
+    """Add ``function`` to the extension point ``name`` (once); return it, to use as a decorator."""
+    if function not in _registry[name]:
+        _registry[name].append(function)
+    return function
+
+
+def hook_results(name: str, *args: Any, **kwargs: Any) -> list[Any]:
+    """Return what each function registered under ``name`` gives for the arguments, if truthy."""
+    return [result for function in _registry[name] if (result := function(*args, **kwargs))]
