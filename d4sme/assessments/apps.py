@@ -9,8 +9,10 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from d4sme.core.hooks import ORGANISATION_BARRIERS, hook_register
+        from d4sme.core.menu import MenuEntry, menu_register
 
         from . import rules  # noqa: F401  (registers the permissions)
         from .selectors import organisation_barriers_latest
 
         hook_register(ORGANISATION_BARRIERS, organisation_barriers_latest)
+        menu_register(MenuEntry("assessments:home", _("Assessments"), 20))

@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest
 
+from .menu import menu_for
 from .selectors import task_backlog_get
 
 
@@ -12,3 +13,8 @@ def task_backlog(request: HttpRequest) -> dict:
         return {}
     backlog = task_backlog_get()
     return {"task_backlog": backlog} if backlog.waiting else {}
+
+
+def main_menu(request: HttpRequest) -> dict:
+    """Return the main menu's entries for the visitor of ``request``."""
+    return {"main_menu": menu_for(getattr(request, "user", None))}

@@ -8,4 +8,8 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("KPI monitoring")
 
     def ready(self) -> None:
+        from d4sme.core.menu import MenuEntry, menu_register
+
         from . import rules  # noqa: F401  (registers the permissions)
+
+        menu_register(MenuEntry("monitoring:home", _("Monitoring"), 40))

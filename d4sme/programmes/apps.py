@@ -6,3 +6,11 @@ class ProgrammesConfig(AppConfig):
     name = "d4sme.programmes"
     label = "programmes"
     verbose_name = _("Programmes")
+
+    def ready(self) -> None:
+        from d4sme.core.menu import MenuEntry, menu_register
+
+        menu_register(
+            MenuEntry("programmes:programme-list", _("Programmes"), 10),
+            MenuEntry("programmes:application-list", _("Applications"), 70, True),
+        )

@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "d4sme.core.context_processors.task_backlog",
+                "d4sme.core.context_processors.main_menu",
             ],
         },
     },
