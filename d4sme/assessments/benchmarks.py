@@ -1,8 +1,8 @@
 """Peer benchmarks: where a firm's scores stand among firms like it.
 
 Peers are the latest submitted response of each organisation to an instrument. A response is
-compared with the narrowest group that holds at least MIN_CELL_SIZE organisations: same
-economy, sector (ISIC section) and size class first, then wider groups, down to all
+compared with the narrowest group that holds at least MIN_CELL_SIZE organisations besides its
+own, so that the peer median and percentile rest on enough other firms: same economy, sector (ISIC section) and size class first, then wider groups, down to all
 responding firms. Its percentile is the share of peers scoring lower plus half of those
 scoring the same. Everything is computed for all responses at once (sorting and binary
 search in numpy), so refreshing a million firms takes seconds, not hours.
@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from d4sme.reports.disclosure import figure, minimum_cell_size
 
 from .models import BenchmarkPosition, Instrument, PeerGroup, Response, ResponseStatus
 
@@ -42,7 +43,12 @@ KEYS = ("economy", "sector", "size_class")
 
 
 def min_cell_size() -> int:
-    return getattr(settings, "MIN_CELL_SIZE", 5)
+    return minimum_cell_size()
+
+
+def enough_peers(group: PeerGroup) -> bool:
+    """Whether a peer group holds enough firms besides the one compared to be shown to it."""
+    return not figure(group.median_overall, contributors=group.size - 1).suppressed
 
 
 def group_codes(keys: dict[str, np.ndarray], kept: tuple[str, ...]) -> np.ndarray:
@@ -214,7 +220,8 @@ def benchmarks_refresh(instrument: Instrument) -> int:
         open_rows = chosen_scope < 0
         if not open_rows.any():
             break
-        take = open_rows & (group_sizes(codes[peers], codes) >= minimum)
+        # The firm itself is one of its group's peers: the others must reach the minimum.
+        take = open_rows & (group_sizes(codes[peers], codes) - 1 >= minimum)
         if not take.any():
             continue
         chosen_pct[take], _size = percentiles(

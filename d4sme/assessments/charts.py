@@ -10,6 +10,7 @@ import vl_convert
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 RINGS = (25, 50, 75, 100)
 PALETTE = ["#1d4e89", "#d1495b", "#00798c", "#edae49"]
+BAND_COLOURS = ["#d1495b", "#edae49", "#66a182", "#1d4e89", "#00798c", "#6d597a"]
 
 
 def _polar(radius_field: str, count: int) -> list[dict]:
@@ -145,13 +146,22 @@ def progress(dimensions: list[tuple[str, str]], stages: list[tuple[str, dict]], 
     }
 
 
-def band_shares(groups: list[tuple[str, list[int]]], bands: list[str], title: str) -> dict:
-    """Stacked bars: the share of firms in each band, one bar per (unsuppressed) group."""
-    values = [
-        {"group": group, "band": band, "order": i, "firms": count}
-        for group, counts in groups
-        for i, (band, count) in enumerate(zip(bands, counts, strict=True))
-    ]
+def band_shares(
+    groups: list[tuple[str, list[int | None], int]], bands: list[str], title: str, withheld: str
+) -> dict:
+    """Stacked bars: the share of firms in each band, one bar per group of known size.
+
+    Each group is (label, firms per band with None where withheld, firms in the group); the
+    withheld bands show as one segment, which tells no more than the group's total does.
+    """
+    values = []
+    for group, counts, size in groups:
+        for i, (band, count) in enumerate(zip(bands, counts, strict=True)):
+            if count is not None:
+                values.append({"group": group, "band": band, "order": i, "firms": count})
+        hidden = size - sum(c for c in counts if c is not None)
+        if any(c is None for c in counts):
+            values.append({"group": group, "band": withheld, "order": len(bands), "firms": hidden})
     return {
         "$schema": SCHEMA,
         "title": title,
@@ -173,8 +183,8 @@ def band_shares(groups: list[tuple[str, list[int]]], bands: list[str], title: st
             "color": {
                 "field": "band",
                 "type": "nominal",
-                "sort": bands,
-                "scale": {"range": ["#d1495b", "#edae49", "#66a182", "#1d4e89"]},
+                "sort": [*bands, withheld],
+                "scale": {"range": [*BAND_COLOURS[: len(bands)], "#b0b0b0"]},
                 "legend": {"orient": "bottom", "title": None},
             },
             "order": {"field": "order"},

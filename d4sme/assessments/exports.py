@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .benchmarks import enough_peers
 from .instruments import pick
 from .models import Response
 
@@ -66,7 +67,8 @@ def result_document(response: Response) -> dict:
 
 
 def benchmark_of(position) -> dict | None:
-    if position is None:
+    """The response's place among its peers, or None when there is none to show."""
+    if position is None or not enough_peers(position.group):
         return None
     group = position.group
     return {

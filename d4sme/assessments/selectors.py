@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from d4sme.programmes.models import Participation, Programme
 from d4sme.registry.models import Organisation, Role, SizeClass
+from d4sme.reports.disclosure import Figure, figure, protect
 
 from . import charts
-from .benchmarks import SCOPE_LABELS, min_cell_size
+from .benchmarks import SCOPE_LABELS, enough_peers
 from .diagnosis import Finding, diagnose
 from .instruments import Band, Definition
 from .models import BenchmarkPosition, Instrument, Response, ResponseStatus, Stage
@@ -86,6 +87,8 @@ def report(response: Response) -> Report:
     """Everything the report page and its PDF show about one submitted response."""
     definition = response.version.parsed
     position = BenchmarkPosition.objects.filter(response=response).select_related("group").first()
+    if position and not enough_peers(position.group):
+        position = None  # computed before its group lost firms, or under a lower minimum
     rows = []
     for dimension in definition.dimensions:
         score = response.scores["dimensions"][dimension.code]
@@ -153,11 +156,23 @@ BREAKDOWNS = {
 
 @dataclass
 class Cell:
+    """One group of the distribution as it may be shown: each figure withheld or not."""
+
     label: str
-    size: int
-    suppressed: bool
-    median: float | None = None
-    bands: list[int] = field(default_factory=list)
+    size: Figure
+    median: Figure
+    bands: list[Figure] = field(default_factory=list)
+
+    @property
+    def shown_bands(self) -> list[tuple[int, int]]:
+        """(band position, firms) of the band counts that are shown."""
+        return [(i, f.value) for i, f in enumerate(self.bands) if not f.suppressed]
+
+
+@dataclass
+class Distribution:
+    groups: list[Cell]
+    total: Cell
 
 
 def latest_scores(instrument: Instrument) -> QuerySet[Response]:
@@ -167,8 +182,12 @@ def latest_scores(instrument: Instrument) -> QuerySet[Response]:
     return Response.objects.filter(pk__in=latest_per_organisation_ids(instrument))
 
 
-def distribution(instrument: Instrument, by: str) -> list[Cell]:
-    """Overall scores of the latest response per firm, grouped; groups under 5 suppressed."""
+def distribution(instrument: Instrument, by: str) -> Distribution:
+    """Firms by group and band, with group medians, from the latest response per firm.
+
+    Counts go through disclosure control as one table with its totals (all firms by band),
+    so no small cell is shown or can be worked out; a median shows from 5 firms.
+    """
     field_name, _label = BREAKDOWNS[by]
     definition = instrument.current_version().parsed
     band_codes = [b.code for b in definition.bands]
@@ -176,18 +195,26 @@ def distribution(instrument: Instrument, by: str) -> list[Cell]:
     for key, overall, band in latest_scores(instrument).values_list(field_name, "overall", "band"):
         groups.setdefault(key or "", []).append((overall, band))
     labels = dict(SizeClass.choices) if by == "size_class" else {}
-    cells = []
-    for key in sorted(groups):
-        values = groups[key]
-        label = str(labels.get(key, key)) or _("Unknown")
-        if len(values) < min_cell_size():
-            cells.append(Cell(label, len(values), True))
-            continue
-        counts = [sum(1 for _o, b in values if b == code) for code in band_codes]
-        cells.append(
-            Cell(label, len(values), False, round(median(o for o, _b in values), 1), counts)
+    keys = sorted(groups)
+    counts = [[sum(1 for _o, b in groups[k] if b == code) for code in band_codes] for k in keys]
+    table = protect(counts)
+
+    def middle(values: list[tuple[float, str]]) -> Figure:
+        found = round(median(o for o, _b in values), 1) if values else None
+        return figure(found, contributors=len(values))
+
+    cells = [
+        Cell(
+            str(labels.get(key, key)) or _("Unknown"),
+            table.row_totals[i],
+            middle(groups[key]),
+            list(table.cells[i]),
         )
-    return cells
+        for i, key in enumerate(keys)
+    ]
+    everyone = [v for k in keys for v in groups[k]]
+    total = Cell(_("All firms"), table.total, middle(everyone), list(table.column_totals))
+    return Distribution(cells, total)
 
 
 @dataclass
@@ -207,16 +234,20 @@ class Change:
 class CohortChange:
     programme: Programme
     instrument: Instrument
-    pairs: int
-    suppressed: bool
+    pairs: Figure  # participants measured before and after, withheld under 5
     changes: list[Change]
+
+    @property
+    def suppressed(self) -> bool:
+        return self.pairs.suppressed
 
 
 def cohort_change(programme: Programme, instrument: Instrument) -> CohortChange:
     """Mean scores before and after support of the programme's participants measured twice.
 
     A participant counts when it has a submitted "before" and a submitted "after" response
-    linked to its participation; with fewer than 5 such participants nothing is shown.
+    linked to its participation; with fewer than 5 such participants nothing is shown, not
+    even how many there are, and a dimension's mean shows only from 5 participants.
     """
     responses = Response.objects.filter(
         participation__cohort__programme=programme,
@@ -229,21 +260,23 @@ def cohort_change(programme: Programme, instrument: Instrument) -> CohortChange:
         by_participation.setdefault(r.participation_id, {})[r.stage] = r
     pairs = [p for p in by_participation.values() if Stage.BEFORE in p and Stage.AFTER in p]
     definition = instrument.current_version().parsed
-    suppressed = len(pairs) < min_cell_size()
+    counted = figure(len(pairs), contributors=len(pairs))
     changes = []
-    if not suppressed:
+    if pairs and not counted.suppressed:
 
         def mean(stage, code):
             if code is None:
-                return round(sum(p[stage].overall for p in pairs) / len(pairs), 1)
-            values = [p[stage].scores["dimensions"].get(code) for p in pairs]
-            values = [v for v in values if v is not None]
-            return round(sum(values) / len(values), 1) if values else None
+                values = [p[stage].overall for p in pairs]
+            else:
+                values = [p[stage].scores["dimensions"].get(code) for p in pairs]
+                values = [v for v in values if v is not None]
+            found = round(sum(values) / len(values), 1) if values else None
+            return figure(found, contributors=len(values)).value
 
         changes.append(Change(_("Overall"), mean(Stage.BEFORE, None), mean(Stage.AFTER, None)))
         for d in definition.dimensions:
             changes.append(Change(d.label, mean(Stage.BEFORE, d.code), mean(Stage.AFTER, d.code)))
-    return CohortChange(programme, instrument, len(pairs), suppressed, changes)
+    return CohortChange(programme, instrument, counted, changes)
 
 
 def programmes_for_dashboard(user) -> QuerySet[Programme]:

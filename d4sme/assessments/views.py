@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from d4sme.reports.disclosure import aggregate
+
 from . import charts, exports, imports, selectors, services
 from .forms import ImportForm, QuestionPageForm, StartForm
 from .models import Instrument, InstrumentVersion, Response, ResponseImport
@@ -214,6 +216,7 @@ def _submitted(request: HttpRequest, pk: int) -> Response:
     return response
 
 
+@aggregate
 @login_required
 @require_GET
 def response_report(request: HttpRequest, pk: int) -> HttpResponse:
@@ -226,6 +229,7 @@ def response_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@aggregate
 @login_required
 @require_GET
 def response_pdf(request: HttpRequest, pk: int) -> HttpResponse:
@@ -237,6 +241,7 @@ def response_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@aggregate
 @login_required
 @require_GET
 def response_data(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
@@ -262,6 +267,7 @@ def response_data(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     )
 
 
+@aggregate
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -278,10 +284,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     programmes = selectors.programmes_for_dashboard(request.user)
     programme = programmes.filter(code=request.GET.get("programme", "")).first()
     definition = chosen.current_version().parsed if chosen else None
-    cells = selectors.distribution(chosen, breakdown) if chosen else []
-    shown = [(cell.label, cell.bands) for cell in cells if not cell.suppressed]
+    found = selectors.distribution(chosen, breakdown) if chosen else None
+    # A group whose size is withheld has no bar: its shares would give its counts away.
+    shown = [
+        (cell.label, [f.value for f in cell.bands], cell.size.value)
+        for cell in (found.groups if found else [])
+        if not cell.size.suppressed and cell.size.value
+    ]
     chart = (
-        charts.band_shares(shown, [b.label for b in definition.bands], _("Firms by band"))
+        charts.band_shares(
+            shown, [b.label for b in definition.bands], _("Firms by band"), _("Withheld")
+        )
         if shown
         else None
     )
@@ -294,7 +307,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "definition": definition,
             "breakdowns": [(k, label) for k, (_f, label) in selectors.BREAKDOWNS.items()],
             "breakdown": breakdown,
-            "cells": cells,
+            "distribution": found,
             "chart": chart,
             "programmes": programmes,
             "programme": programme,

@@ -86,9 +86,9 @@ def test_position_among_the_narrowest_group_of_five(world, dma):
 
 
 def test_small_groups_fall_back_to_wider_ones_and_say_so(world, dma):
-    assess_all(world, dma, [world.org_a, *peers("KR", "10", 4), world.org_b])
+    assess_all(world, dma, [world.org_a, *peers("KR", "10", 5), world.org_b])
     benchmarks_refresh(dma.instrument)
-    # Korea holds 5 micro manufacturers: the economy-sector-size group is shown.
+    # Korea holds 6 micro manufacturers, 5 besides each: the economy-sector-size group.
     assert BenchmarkPosition.objects.get(response__organisation=world.org_a).group.scope == (
         "economy-sector-size"
     )
@@ -100,7 +100,7 @@ def test_small_groups_fall_back_to_wider_ones_and_say_so(world, dma):
         "micro",
         "",
     )
-    assert group.size == 6
+    assert group.size == 7
 
 
 def test_no_peer_figure_for_fewer_than_five_firms(world, dma):
@@ -110,12 +110,19 @@ def test_no_peer_figure_for_fewer_than_five_firms(world, dma):
     assert not PeerGroup.objects.filter(size__lt=5).exists()
 
 
+def test_the_peer_median_rests_on_five_firms_besides_ones_own(world, dma):
+    # Five firms in all: each has only 4 others, so none is shown a peer median.
+    assess_all(world, dma, [world.org_a, *peers("KR", "10", 4)])
+    benchmarks_refresh(dma.instrument)
+    assert not BenchmarkPosition.objects.exists()
+
+
 def test_only_each_firms_latest_response_counts_as_a_peer(world, dma):
-    firms = peers("KR", "10", 4)
+    firms = peers("KR", "10", 5)
     assess_all(world, dma, [world.org_a, *firms])
     assess_all(world, dma, [world.org_a], seed=99)  # a second, later assessment
     benchmarks_refresh(dma.instrument)
-    assert PeerGroup.objects.get(scope="economy-sector-size").size == 5
+    assert PeerGroup.objects.get(scope="economy-sector-size").size == 6
     # Both of the firm's responses get a position against the same peers.
     assert BenchmarkPosition.objects.filter(response__organisation=world.org_a).count() == 2
 
