@@ -122,7 +122,7 @@ def synthetic_programmes(count: int, rng: np.random.Generator) -> list[dict]:
             if shape in (1, 2):  # established firms: at least a year or two
                 rules["min_firm_age"] = int(rng.choice([1, 2]))
         if rng.random() < OWNER_AGE_RULE_SHARE:  # youth entrepreneurship: checked on applying
-            rules.update(owner_min_age=18, owner_max_age=39)
+            rules.update(hire_min_age=18, hire_max_age=39)
         assert not rules_validate(rules), rules
         words = [part[rng.integers(len(part))] for part in NAME_WORDS]
         programmes.append(

@@ -61,6 +61,11 @@ def load_programme(
     problems = eligibility.rules_validate(rules)
     if problems:
         raise ContentError(f"{where}: eligibility: {' '.join(problems)}")
+    stated = entry.get("eligibility_stated", True)
+    if not isinstance(stated, bool):
+        raise ContentError(f"{where}: eligibility_stated must be true or false")
+    if not stated and rules:
+        raise ContentError(f"{where}: eligibility rules are given but eligibility_stated is false")
     budget = entry.get("budget") or {}
     values = {
         "name": entry["name"],
@@ -85,6 +90,7 @@ def load_programme(
         "budget_currency": budget.get("currency") or "",
         "budget_year": budget.get("year"),
         "eligibility": rules,
+        "eligibility_stated": stated,
         "website": entry.get("website") or "",
         "source": entry.get("source") or "",
         "curation_status": CurationStatus.PUBLISHED,

@@ -4,18 +4,20 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from .models import Call, CurationStatus, Programme
+from .models import Call
+from .selectors import recommendable_programmes
 
 DEMO_CALL_DAYS = 90
 
 
 def demo_prepare(*, smes: int, seed: int) -> list[str]:
-    """Open a call on each published programme of the demo manager's agency that has none."""
+    """Open a call on each running programme of the demo manager's agency that has none.
+
+    Ended and historical programmes, and those whose source states no eligibility, get none.
+    """
     today = timezone.localdate()
     opened = []
-    programmes = Programme.objects.filter(
-        curation_status=CurationStatus.PUBLISHED, responsible__code__in=["kr-kosmo", "kr-mss"]
-    ).exclude(status="ended")
+    programmes = recommendable_programmes().filter(responsible__code__in=["kr-kosmo", "kr-mss"])
     for programme in programmes:
         if not programme.calls.exists():
             Call.objects.create(

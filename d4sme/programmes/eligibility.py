@@ -1,7 +1,13 @@
 """Eligibility rules held as data, checked for one firm with reasons, or for many at once.
 
 A programme's ``eligibility`` is a JSON object with any of these keys; a firm must meet every
-rule present. A national programme is, in addition, for firms of its economy.
+rule present. A national programme is, in addition, for firms of its economy. A programme
+whose source does not say who may take part (``eligibility_stated`` false) makes no firm
+eligible: its verdict says so instead of reading an empty set of rules as "open to all".
+
+``hire_min_age`` and ``hire_max_age`` concern the person a firm hires with the programme's
+support (a wage subsidy for hiring young people), not the firm or its owner; the agency
+checks them when the firm applies.
 """
 
 from dataclasses import asdict, dataclass
@@ -13,11 +19,13 @@ from django.utils.translation import gettext as _
 
 SIZE_CLASSES = ("micro", "small", "medium", "large")
 FLAGS = ("women_led", "youth_led", "rural")
-INTEGER_RULES = ("min_firm_age", "max_firm_age", "owner_min_age", "owner_max_age")
+INTEGER_RULES = ("min_firm_age", "max_firm_age", "hire_min_age", "hire_max_age")
 LIST_RULES = ("size_classes", "sections", "regions")
 RULE_KEYS = set(LIST_RULES) | set(FLAGS) | set(INTEGER_RULES)
 
 MET, UNMET, TO_CONFIRM = "met", "unmet", "to-confirm"
+# A verdict's outcome when the source of the programme does not say who may take part.
+NOT_STATED = "not-stated"
 
 
 def rules_validate(rules: Any) -> list[str]:
@@ -44,7 +52,7 @@ def rules_validate(rules: Any) -> list[str]:
             errors.append(
                 _("Unknown size classes: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
             )
-    for low, high in (("min_firm_age", "max_firm_age"), ("owner_min_age", "owner_max_age")):
+    for low, high in (("min_firm_age", "max_firm_age"), ("hire_min_age", "hire_max_age")):
         if (
             isinstance(rules.get(low), int)
             and isinstance(rules.get(high), int)
@@ -64,18 +72,56 @@ class Reason:
 @dataclass(frozen=True)
 class Verdict:
     reasons: list[Reason]
+    stated: bool = True  # False when the programme's source does not say who may take part
+
+    @property
+    def unmet(self) -> bool:
+        """True when the firm fails at least one rule."""
+        return any(reason.outcome == UNMET for reason in self.reasons)
 
     @property
     def eligible(self) -> bool:
-        """True when no rule is unmet (some may remain to be confirmed)."""
-        return all(reason.outcome != UNMET for reason in self.reasons)
+        """True when the source states who may take part and no rule is unmet.
+
+        Some rules may remain to be confirmed by the agency.
+        """
+        return self.stated and not self.unmet
 
     @property
     def to_confirm(self) -> bool:
         return any(reason.outcome == TO_CONFIRM for reason in self.reasons)
 
+    @property
+    def outcome(self) -> str:
+        """Return one of UNMET, NOT_STATED, TO_CONFIRM and MET, in that order of precedence."""
+        if self.unmet:
+            return UNMET
+        if not self.stated:
+            return NOT_STATED
+        return TO_CONFIRM if self.to_confirm else MET
+
+    @property
+    def label(self) -> str:
+        """Return the verdict in words, the same on every page that shows it."""
+        return verdict_label(self.outcome)
+
     def as_dict(self) -> dict:
-        return {"eligible": self.eligible, "reasons": [asdict(r) for r in self.reasons]}
+        return {
+            "eligible": self.eligible,
+            "outcome": self.outcome,
+            "stated": self.stated,
+            "reasons": [asdict(r) for r in self.reasons],
+        }
+
+
+def verdict_label(outcome: str) -> str:
+    """Return the words for a verdict's outcome (every page uses these, so none disagrees)."""
+    return {
+        MET: _("Eligible"),
+        TO_CONFIRM: _("Eligible, subject to the conditions the agency checks"),
+        UNMET: _("Not eligible"),
+        NOT_STATED: _("Eligibility not stated by the source"),
+    }[outcome]
 
 
 @dataclass(frozen=True)
@@ -106,9 +152,19 @@ class Firm:
 
 
 def check(
-    *, rules: dict, economy: str | None, economy_name: str, firm: Firm, today: date | None = None
+    *,
+    rules: dict,
+    economy: str | None,
+    economy_name: str,
+    firm: Firm,
+    stated: bool = True,
+    today: date | None = None,
 ) -> Verdict:
-    """Return, rule by rule, whether ``firm`` meets a programme's eligibility and why."""
+    """Return, rule by rule, whether ``firm`` meets a programme's eligibility and why.
+
+    With ``stated`` false (the source does not say who may take part), the verdict is
+    "not stated" unless the firm is outside the programme's economy.
+    """
     year = (today or date.today()).year
     reasons: list[Reason] = []
     if economy:
@@ -233,18 +289,27 @@ def check(
                     _("It is for firms %(span)s; yours is %(age)s.") % {"span": span, "age": age},
                 )
             )
-    if "owner_min_age" in rules or "owner_max_age" in rules:
+    if "hire_min_age" in rules or "hire_max_age" in rules:
         reasons.append(
             Reason(
-                "person_age",
+                "hire_age",
                 TO_CONFIRM,
                 _(
-                    "It concerns people aged %(low)s to %(high)s; the agency checks this when you apply."
+                    "It supports hiring people aged %(low)s to %(high)s; the agency checks the "
+                    "age of the person you hire when you apply."
                 )
-                % {"low": rules.get("owner_min_age", 0), "high": rules.get("owner_max_age", "…")},
+                % {"low": rules.get("hire_min_age", 0), "high": rules.get("hire_max_age", "…")},
             )
         )
-    return Verdict(reasons)
+    if not stated:
+        reasons.append(
+            Reason(
+                "not_stated",
+                TO_CONFIRM,
+                _("The source of this programme does not say which firms may take part."),
+            )
+        )
+    return Verdict(reasons, stated=stated)
 
 
 class Population:
@@ -272,9 +337,19 @@ class Population:
         self._slices = {code: (s, e) for code, s, e in zip(codes, starts, ends, strict=True)}
 
     def eligible(
-        self, *, rules: dict, economy: str | None, today: date | None = None
+        self,
+        *,
+        rules: dict,
+        economy: str | None,
+        stated: bool = True,
+        today: date | None = None,
     ) -> np.ndarray:
-        """Return the indices of the firms that meet every rule (rules to confirm count as met)."""
+        """Return the indices of the firms that meet every rule (rules to confirm count as met).
+
+        None when the source does not state who may take part (``stated`` false).
+        """
+        if not stated:
+            return np.arange(0)
         year = (today or date.today()).year
         if economy:
             start, end = self._slices.get(economy, (0, 0))

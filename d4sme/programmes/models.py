@@ -24,7 +24,14 @@ class ProgrammeStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     ACTIVE = "active", _("Active")
     ENDED = "ended", _("Ended")
+    # Known only from a past document (such as a 2007 list of examples) that says nothing of
+    # whether it still runs; never recommended to a firm.
+    HISTORICAL = "historical", _("Historical record")
     UNKNOWN = "unknown", _("Unknown")
+
+
+# Programmes that a firm can no longer take part in, or cannot be told it can.
+NOT_RECOMMENDED_STATUSES = (ProgrammeStatus.ENDED, ProgrammeStatus.HISTORICAL)
 
 
 class CurationStatus(models.TextChoices):
@@ -118,6 +125,14 @@ class Programme(TimestampedModel):
         help_text=_("Themes, categories, target groups, technologies and barriers addressed."),
     )
     eligibility = models.JSONField(_("eligibility rules"), default=dict, blank=True)
+    eligibility_stated = models.BooleanField(
+        _("eligibility stated by the source"),
+        default=True,
+        help_text=_(
+            "Clear this when the programme's source does not say which firms may take part; "
+            "no firm is then shown as eligible."
+        ),
+    )
     website = models.URLField(_("website"), blank=True)
     evaluated = models.BooleanField(_("has been evaluated"), default=False)
     source = models.CharField(_("source"), max_length=300, blank=True)

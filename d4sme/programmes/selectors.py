@@ -2,13 +2,22 @@
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from d4sme.registry.models import Organisation, Role, Term, User
 
 from . import eligibility
-from .models import Application, Call, Cohort, CurationStatus, Programme, ProgrammeStatus
+from .models import (
+    NOT_RECOMMENDED_STATUSES,
+    Application,
+    Call,
+    Cohort,
+    CurationStatus,
+    Programme,
+    ProgrammeStatus,
+)
 
 # Facets of the public registry: URL parameter -> vocabulary whose terms it filters by.
 TERM_FACETS = {
@@ -194,17 +203,32 @@ def programme_eligibility(
         economy=programme.economy_id,
         economy_name=str(programme.economy) if programme.economy_id else "",
         firm=eligibility.Firm.of(organisation),
+        stated=programme.eligibility_stated,
+    )
+
+
+def recommendable_programmes(*, today: date | None = None) -> QuerySet[Programme]:
+    """Return the published programmes a firm may be told about: not ended, not historical.
+
+    A programme whose source does not say who may take part is left out too: no firm can be
+    told it is eligible for it.
+    """
+    year = (today or date.today()).year
+    return (
+        published_programmes()
+        .filter(eligibility_stated=True)
+        .exclude(status__in=NOT_RECOMMENDED_STATUSES)
+        .exclude(end_year__lt=year)
     )
 
 
 def programmes_eligible_for(
     *, organisation: Organisation
 ) -> list[tuple[Programme, eligibility.Verdict]]:
-    """Return the published programmes open to firms of the firm's economy that it is eligible for."""
+    """Return the running programmes open to the firm's economy that it is eligible for."""
     candidates = (
-        published_programmes()
+        recommendable_programmes()
         .filter(Q(economy=organisation.economy_id) | Q(economy=None))
-        .exclude(status="ended")
         .select_related("economy")
     )
     found = []

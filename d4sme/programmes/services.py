@@ -209,8 +209,10 @@ def application_submit(
         economy=programme.economy_id,
         economy_name=str(programme.economy or ""),
         firm=eligibility.Firm.of(organisation),
+        stated=programme.eligibility_stated,
     )
-    if not verdict.eligible:
+    # Where the source states no rules, the agency judges the application itself.
+    if verdict.unmet:
         raise ValidationError(
             _("%(firm)s is not eligible: %(why)s")
             % {

@@ -91,7 +91,7 @@ def test_missing_facts_are_to_confirm_not_refused():
 
 
 def test_youth_programme_ages_are_left_to_the_agency():
-    result = verdict({"owner_min_age": 15, "owner_max_age": 34})
+    result = verdict({"hire_min_age": 15, "hire_max_age": 34})
     assert result.eligible and "15" in result.reasons[-1].text and "34" in result.reasons[-1].text
 
 
