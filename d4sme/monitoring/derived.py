@@ -1,9 +1,10 @@
 """Indicators the platform's own data can answer, computed beside the reported values.
 
 An indicator's ``derived_from`` names one of the computations below. Each returns, for a set
-of economies and years, the platform's figure and how many organisations it rests on; a
-figure about fewer than ``MIN_CELL_SIZE`` organisations is suppressed (shown as such, never
-as a number). Derived figures never replace what an economy reports: they are evidence
+of economies and years, the platform's figure and how many organisations it rests on. Every
+figure about firms goes through disclosure control (``d4sme.reports.disclosure``): one about
+fewer than ``MIN_CELL_SIZE`` firms is withheld (shown as such, never as a number), and a share
+is withheld when either side of it (firms counted, firms not counted) is a small cell. Derived figures never replace what an economy reports: they are evidence
 beside it, and they count only what the platform holds.
 """
 
@@ -11,13 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from d4sme.assessments.models import Response
 from d4sme.programmes.models import CurationStatus, Participation, Programme
+from d4sme.reports.disclosure import figure, minimum_cell_size, protect
 
 ADVANCED_BANDS = ("moderately-advanced", "advanced")
 
@@ -30,7 +31,7 @@ class Derived:
 
     def display(self) -> str:
         if self.suppressed:
-            return str(_("fewer than %(n)s firms") % {"n": settings.MIN_CELL_SIZE})
+            return str(_("fewer than %(n)s firms") % {"n": minimum_cell_size()})
         if self.value is None:
             return "—"
         return f"{self.value:,.10g}"
@@ -47,9 +48,20 @@ LABELS = {
 
 
 def _cell(value: float | None, count: int, about_firms: bool = True) -> Derived:
-    if about_firms and 0 < count < settings.MIN_CELL_SIZE:
-        return Derived(None, count, True)
-    return Derived(value, count, False)
+    if not about_firms:
+        return Derived(value, count, False)
+    shown = figure(value, contributors=count)
+    return Derived(shown.value, count, shown.suppressed)
+
+
+def _share(part: int, whole: int) -> Derived:
+    """The percentage ``part`` of ``whole`` firms, withheld when either side is a small cell."""
+    if not whole:
+        return Derived(None, 0, False)
+    table = protect([[part, whole - part]])
+    if table.total.suppressed or any(f.suppressed for f in table.cells[0]):
+        return Derived(None, whole, True)
+    return Derived(round(100 * part / whole, 1), whole, False)
 
 
 def _programmes(economies, years) -> dict[tuple[str, int], Derived]:
@@ -125,7 +137,7 @@ def _digital_adoption(economies, years) -> dict[tuple[str, int], Derived]:
     for e in economies:
         for y in years:
             advanced, n = got.get((e, y), (0, 0))
-            found[(e, y)] = _cell(round(100 * advanced / n, 1) if n else None, n)
+            found[(e, y)] = _share(advanced, n)
     return found
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from d4sme.registry.models import Economy
+from d4sme.reports.disclosure import aggregate
 
 from . import charts, derived, exports, imports, ranking, reviews, selectors, services
 from .forms import (
@@ -168,6 +169,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@aggregate
 @require_GET
 def indicator_detail(request: HttpRequest, code: str, indicator: str) -> HttpResponse:
     framework = _framework_for(request, code)

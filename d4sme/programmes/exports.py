@@ -6,17 +6,14 @@ row per term, partner, rule and translated name. ``CODEBOOK`` describes every co
 export carries it. The JSON export nests the same columns under each programme.
 """
 
-import csv
 import io
 import zipfile
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
 from d4sme.registry.models import Organisation, Term
+from d4sme.reports.tables import csv_text, xlsx_bytes
 
 from . import eligibility
 from .models import (
@@ -210,12 +207,7 @@ def _csv_text(value: Any) -> str:
 
 
 def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> str:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_csv_text(row[c]) for c in columns])
-    return buffer.getvalue()
+    return csv_text([columns, *([row[c] for c in columns] for row in rows)])
 
 
 def _with_codebook(tables: dict[str, list[dict[str, Any]]]) -> dict[str, tuple[tuple, list]]:
@@ -233,31 +225,14 @@ def export_csv_zip() -> bytes:
     return buffer.getvalue()
 
 
-def _xlsx_value(value: Any) -> Any:
-    # Excel refuses control characters; nothing the registry holds should contain them.
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-
 def export_xlsx() -> bytes:
     """Return an Excel workbook with one sheet per table and a 'codebook' sheet."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for name, (columns, rows) in _with_codebook(export_tables()).items():
-        sheet = workbook.create_sheet(name)
-        sheet.append(columns)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-        for row in rows:
-            sheet.append([_xlsx_value(row[c]) for c in columns])
-        for cells in sheet.iter_rows(min_row=2):
-            for cell in cells:
-                if isinstance(cell.value, str):
-                    # Text stays text: a name starting with "=" is not a formula to evaluate.
-                    cell.data_type = "s"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(
+        {
+            name: (columns, [[row[c] for c in columns] for row in rows])
+            for name, (columns, rows) in _with_codebook(export_tables()).items()
+        }
+    )
 
 
 def export_json() -> dict[str, Any]:

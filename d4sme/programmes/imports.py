@@ -5,7 +5,6 @@ names, its instruments, classifications, partners, rules and translations. Every
 checked first, and one bad row changes nothing.
 """
 
-import csv
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -14,11 +13,10 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from d4sme.registry.models import Organisation, Term
 from d4sme.registry.selectors import economy_list
+from d4sme.reports import tables as table_files
 
 from . import eligibility
 from .exports import (
@@ -127,9 +125,9 @@ def _row_number(index: int) -> int:
 
 
 def _rows(tables: dict[str, list[dict]], table: str) -> list[tuple[int, dict]]:
-    """Return the non-blank rows of a table with their numbers."""
+    """Return the non-blank rows of a table with their numbers (a file's rows know theirs)."""
     return [
-        (_row_number(i), row)
+        (getattr(row, "number", _row_number(i)), row)
         for i, row in enumerate(tables.get(table) or [])
         if any(_text(v) for v in row.values())
     ]
@@ -390,16 +388,29 @@ def _save(programme: Programme, draft: _Draft) -> None:
     programme.co_implementers.set(draft.partners)
 
 
-def import_tables(tables: dict[str, list[dict]]) -> ImportReport:
+def _refused(user, drafts: dict[str, _Draft], existing: dict[str, Programme]) -> list[str]:
+    """Return a message for each programme the user may not publish, as the curation page would
+    refuse it: an import publishes what it writes."""
+    return [
+        f"programmes row {draft.row}: you may not publish programme '{code}';"
+        " only curators import programmes"
+        for code, draft in drafts.items()
+        if not user.has_perm("programmes.curate_programme", existing.get(code) or Programme())
+    ]
+
+
+def import_tables(tables: dict[str, list[dict]], *, user) -> ImportReport:
     """Create or update the programmes the tables describe, all or nothing; return what changed.
 
-    Raise ProgrammeImportError, having changed nothing, if any row is wrong.
+    Raise ProgrammeImportError, having changed nothing, if any row is wrong or names a
+    programme the user may not publish.
     """
     with transaction.atomic():
         reader = _Reader(tables)
         drafts = reader.read()
         errors = reader.errors
         existing = Programme.objects.in_bulk(list(drafts), field_name="code")
+        errors += _refused(user, drafts, existing)
         programmes = {
             code: _programme_of(draft, existing.get(code), errors) for code, draft in drafts.items()
         }
@@ -416,7 +427,7 @@ def _failed(message: str) -> ProgrammeImportError:
     return ProgrammeImportError([message])
 
 
-def import_csv_zip(data: bytes) -> ImportReport:
+def import_csv_zip(data: bytes, *, user) -> ImportReport:
     """Import a zip archive of CSV files laid out as export_csv_zip writes them."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -426,32 +437,23 @@ def import_csv_zip(data: bytes) -> ImportReport:
         ) from None
     members = {name.rsplit("/", 1)[-1]: name for name in archive.namelist()}
     tables: dict[str, list[dict]] = {}
+    errors: list[str] = []
     for table in TABLES:
         if f"{table}.csv" not in members:
             continue
         try:
-            text = archive.read(members[f"{table}.csv"]).decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise _failed(f"{table}.csv is not UTF-8 text; save it as 'CSV UTF-8'.") from None
-        tables[table] = list(csv.DictReader(io.StringIO(text, newline="")))
-    return import_tables(tables)
+            tables[table] = table_files.read_csv(archive.read(members[f"{table}.csv"]))
+        except table_files.TableError as exc:
+            errors += [f"{table}.csv: {message}" for message in exc.messages]
+    if errors:
+        raise ProgrammeImportError(errors)
+    return import_tables(tables, user=user)
 
 
-def import_xlsx(data: bytes) -> ImportReport:
+def import_xlsx(data: bytes, *, user) -> ImportReport:
     """Import an Excel workbook laid out as export_xlsx writes it (one sheet per table)."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError):
-        raise _failed("The file is not an Excel workbook (.xlsx).") from None
-    tables: dict[str, list[dict]] = {}
-    for table in TABLES:
-        if table not in workbook.sheetnames:
-            continue
-        rows = workbook[table].iter_rows(values_only=True)
-        header = [_text(cell) for cell in next(rows, ())]
-        tables[table] = [
-            {column: value for column, value in zip(header, row, strict=False) if column}
-            for row in rows
-        ]
-    workbook.close()
-    return import_tables(tables)
+        tables = table_files.read_xlsx(data, list(TABLES))
+    except table_files.TableError as exc:
+        raise ProgrammeImportError(exc.messages) from None
+    return import_tables(tables, user=user)

@@ -240,7 +240,7 @@ def figure(value: float | int | None, *, contributors: int) -> Figure:
     """Return a statistic (median, mean, share) computed from ``contributors`` organisations as
     it may be shown: withheld when they are fewer than the minimum cell size."""
     if contributors == 0:
-        return Figure(None)
+        return Figure(value)  # about no organisation: a count of 0, or no statistic at all
     if protect([[contributors]]).total.suppressed:
         return Figure(None, Status.PRIMARY)
     return Figure(value)
