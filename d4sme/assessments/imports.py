@@ -13,31 +13,34 @@ and written in one transaction.
 
 from __future__ import annotations
 
-import csv
-import io
-from datetime import datetime, time
-from zipfile import BadZipFile
+import logging
+from datetime import date, datetime, time
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from d4sme.registry.models import Organisation
+from d4sme.reports.tables import Row, TableError, read_table
 
 from .instruments import Definition
 from .models import ImportStatus, Mode, Response, ResponseImport, ResponseStatus, Stage
 from .scoring import AnswerError, engine
 from .services import stored_fields
 
+logger = logging.getLogger(__name__)
+
 FIXED = ("organisation", "stage", "submitted_at")
 PROGRESS_EVERY = 200
 MAX_MESSAGES = 200
+# A response completed before this day predates any digital-maturity instrument the platform
+# holds; one dated after today would stay a firm's "latest" response for years.
+EARLIEST_SUBMISSION = date(2000, 1, 1)
 
 
 def columns(definition: Definition) -> list[str]:
+    """Return the columns of the import template of a version, the fixed ones first."""
     found = list(FIXED)
     for q in definition.questions:
         if q.type in ("grid", "matrix"):
@@ -45,33 +48,6 @@ def columns(definition: Definition) -> list[str]:
         else:
             found.append(q.code)
     return found
-
-
-def read_table(name: str, content: bytes) -> list[dict[str, str]]:
-    """Return the rows of a CSV (UTF-8) or XLSX file as dicts of text; raise ValueError."""
-    if name.lower().endswith(".xlsx"):
-        try:
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
-            raise ValueError(_("The file is not a readable XLSX workbook.")) from exc
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = [str(c or "").strip() for c in next(rows, ())]
-        return [
-            {h: "" if v is None else str(v).strip() for h, v in zip(header, row, strict=False)}
-            for row in rows
-            if any(v not in (None, "") for v in row)
-        ]
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValueError(_("The file is not UTF-8 text.")) from exc
-    reader = csv.DictReader(io.StringIO(text))
-    return [
-        {(k or "").strip(): (v or "").strip() for k, v in row.items()}
-        for row in reader
-        if any((v or "").strip() for v in row.values() if isinstance(v, str))
-    ]
 
 
 def _answers(definition: Definition, row: dict[str, str]) -> dict:
@@ -99,7 +75,8 @@ def _answers(definition: Definition, row: dict[str, str]) -> dict:
     return answers
 
 
-def _moment(text: str):
+def _moment(text: str) -> datetime:
+    """Return the moment a cell names (a date is taken at noon); raise ValueError."""
     if not text:
         return timezone.now()
     moment = parse_datetime(text)
@@ -111,8 +88,30 @@ def _moment(text: str):
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
-def check(definition: Definition, rows: list[dict[str, str]], on_progress=None):
-    """Return (drafts, errors); drafts are (organisation id, stage, moment, answers)."""
+def _organisations(user, keys: set[str]) -> dict[str, int]:
+    """Return the organisations the user may assess among those the keys name (id or code).
+
+    The single-response path checks the same permission (``response_start``); an organisation
+    that does not exist and one the user may not assess are left out alike, so that an import
+    reveals nothing about organisations the user cannot see.
+    """
+    ids = {int(k) for k in keys if k.isdigit()}
+    named = Organisation.objects.filter(pk__in=ids) | Organisation.objects.filter(
+        code__in=keys - {str(i) for i in ids}
+    )
+    # One check per organisation, not per row: a survey file names a firm many times.
+    allowed = [o for o in named if user.has_perm("assessments.assess_organisation", o)]
+    return {str(o.pk): o.pk for o in allowed} | {o.code: o.pk for o in allowed if o.code}
+
+
+def _row_number(index: int, row: dict) -> int:
+    # A row read from a file knows its number as a spreadsheet shows it; the header is row 1.
+    return row.number if isinstance(row, Row) else index + 2
+
+
+def check(definition: Definition, rows: list[dict[str, str]], user, on_progress=None):
+    """Return (drafts, errors), every problem of every row; drafts are (organisation id, stage,
+    moment, answers). A row naming an organisation the user may not assess is an error."""
     scoring = engine(definition)
     errors: list[str] = []
     if not rows:
@@ -124,20 +123,16 @@ def check(definition: Definition, rows: list[dict[str, str]], on_progress=None):
     unknown = sorted(set(rows[0]) - known)
     if unknown:
         errors.append(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
-    keys = {row.get("organisation", "") for row in rows}
-    ids = {int(k) for k in keys if k.isdigit()}
-    by_id = dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "pk"))
-    by_code = dict(
-        Organisation.objects.filter(code__in=keys - {str(i) for i in ids}).values_list("code", "pk")
-    )
+    allowed = _organisations(user, {row.get("organisation", "") for row in rows} - {""})
+    earliest, latest = EARLIEST_SUBMISSION, timezone.localdate()
     drafts = []
     for index, row in enumerate(rows):
-        number = index + 2  # the header is row 1
+        number = _row_number(index, row)
         key = row.get("organisation", "")
-        organisation = by_id.get(int(key)) if key.isdigit() else by_code.get(key)
+        organisation = allowed.get(key)
         if organisation is None:
             errors.append(
-                _("Row %(row)s, organisation: no organisation %(key)s.")
+                _("Row %(row)s, organisation: %(key)s is not an organisation you may assess.")
                 % {"row": number, "key": repr(key)}
             )
         stage = row.get("stage", "")
@@ -148,12 +143,26 @@ def check(definition: Definition, rows: list[dict[str, str]], on_progress=None):
             )
         try:
             moment = _moment(row.get("submitted_at", ""))
-        except ValueError:
+            day = timezone.localdate(moment)
+        except (ValueError, OverflowError):
             moment = None
             errors.append(
                 _("Row %(row)s, submitted_at: %(value)s is not a date.")
                 % {"row": number, "value": repr(row.get("submitted_at"))}
             )
+        if moment is not None and not earliest <= day <= latest:
+            errors.append(
+                _(
+                    "Row %(row)s, submitted_at: %(value)s is not between %(earliest)s and today (%(latest)s)."
+                )
+                % {
+                    "row": number,
+                    "value": repr(row.get("submitted_at")),
+                    "earliest": earliest.isoformat(),
+                    "latest": latest.isoformat(),
+                }
+            )
+            moment = None
         answers = _answers(definition, row)
         try:
             scoring.validate(answers)
@@ -170,22 +179,45 @@ def check(definition: Definition, rows: list[dict[str, str]], on_progress=None):
 
 
 def import_run(import_id: int) -> str:
-    """Run one queued import to the end: all rows land, or none and the errors are kept."""
-    job = ResponseImport.objects.select_related("version").get(pk=import_id)
+    """Run one queued import to the end and return what happened: all rows land, or none and
+    the problems are kept. An unexpected error ends the import as failed, not running."""
+    job = ResponseImport.objects.select_related("version", "created_by").get(pk=import_id)
     job.status = ImportStatus.RUNNING
     job.save(update_fields=["status", "updated_at"])
+    try:
+        return _run(job)
+    except Exception:
+        logger.exception("Response import %s stopped on an unexpected error", job.pk)
+        return _finish(
+            job,
+            [
+                _(
+                    "The import stopped on an unexpected error, and nothing was imported. "
+                    "Upload the file again; if this happens again, tell an administrator, "
+                    "quoting import number %(number)s."
+                )
+                % {"number": job.pk}
+            ],
+        )
+
+
+def _run(job: ResponseImport) -> str:
+    if job.created_by is None or not job.created_by.is_active:
+        return _finish(
+            job, [_("The account that uploaded this file is closed; nothing was imported.")]
+        )
     definition = job.version.parsed
     try:
         rows = read_table(job.file_name, bytes(job.content))
-    except ValueError as exc:
-        return _finish(job, [str(exc)])
+    except TableError as exc:
+        return _finish(job, exc.messages)
     job.total = len(rows)
     job.save(update_fields=["total", "updated_at"])
 
     def progress(done: int) -> None:
         ResponseImport.objects.filter(pk=job.pk).update(processed=done)
 
-    drafts, errors = check(definition, rows, progress)
+    drafts, errors = check(definition, rows, job.created_by, progress)
     if errors:
         return _finish(job, errors)
     scoring = engine(definition)

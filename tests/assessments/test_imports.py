@@ -5,12 +5,16 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
-from d4sme.assessments.imports import columns, import_run
+from d4sme.assessments.imports import EARLIEST_SUBMISSION, columns, import_run
 from d4sme.assessments.models import BenchmarkPosition, ImportStatus, Response, ResponseImport
 from d4sme.assessments.scoring import engine
+from d4sme.programmes.models import Application
 from d4sme.registry.models import Economy, Organisation, OrganisationKind
+from tests.conftest import make_user
+from tests.programmes.conftest import make_programme, open_call
 
 from .conftest import random_answers
 
@@ -79,18 +83,27 @@ def survey_firms(content) -> list[Organisation]:
     ]
 
 
-def job_for(version, name: str, content: bytes, user=None) -> ResponseImport:
+@pytest.fixture
+def advisor(world, survey_firms):
+    """The programme manager of a programme every survey firm applied to: may assess them."""
+    call = open_call(make_programme("kr-survey-support", rules={}))
+    for firm in survey_firms:
+        Application.objects.create(call=call, organisation=firm, motivation="-")
+    return world.user("manager")
+
+
+def job_for(version, name: str, content: bytes, user) -> ResponseImport:
     return ResponseImport.objects.create(
         version=version, file_name=name, content=content, created_by=user
     )
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_a_valid_file_lands_whole_with_the_engines_scores(fmt, dma, survey_firms):
+def test_a_valid_file_lands_whole_with_the_engines_scores(fmt, dma, survey_firms, advisor):
     definition = dma.parsed
     rows = rows_for(definition, survey_firms)
     content = as_csv(definition, rows) if fmt == "csv" else as_xlsx(definition, rows)
-    job = job_for(dma, f"survey.{fmt}", content)
+    job = job_for(dma, f"survey.{fmt}", content, advisor)
     import_run(job.pk)
     job.refresh_from_db()
     assert (job.status, job.created, job.total, job.errors) == (ImportStatus.DONE, 6, 6, [])
@@ -101,14 +114,14 @@ def test_a_valid_file_lands_whole_with_the_engines_scores(fmt, dma, survey_firms
         assert engine(definition).score_one(response.answers)["overall"] == response.overall
 
 
-def test_one_bad_row_rejects_the_file_with_row_and_column_named(dma, survey_firms):
+def test_one_bad_row_rejects_the_file_with_row_and_column_named(dma, survey_firms, advisor):
     definition = dma.parsed
     rows = rows_for(definition, survey_firms)
     rows[1]["stage"] = "during"
     rows[3]["q7"] = "not-digital;policy"
     rows[4]["organisation"] = "no-such-firm"
     rows[5]["q4.iot"] = ""
-    job = job_for(dma, "survey.csv", as_csv(definition, rows))
+    job = job_for(dma, "survey.csv", as_csv(definition, rows), advisor)
     import_run(job.pk)
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED and job.created == 0
@@ -116,12 +129,12 @@ def test_one_bad_row_rejects_the_file_with_row_and_column_named(dma, survey_firm
     text = "\n".join(job.errors)
     assert "Row 3, stage: 'during' is not one of before, after, follow-up." in text
     assert "Row 5, q7:" in text and "cannot be combined" in text
-    assert "Row 6, organisation: no organisation 'no-such-firm'." in text
+    assert "Row 6, organisation: 'no-such-firm' is not an organisation you may assess." in text
     assert "Row 7, q4: Answer every row." in text
 
 
-def test_unreadable_files_are_refused_plainly(dma):
-    job = job_for(dma, "survey.xlsx", b"not a workbook")
+def test_unreadable_files_are_refused_plainly(dma, advisor):
+    job = job_for(dma, "survey.xlsx", b"not a workbook", advisor)
     import_run(job.pk)
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED
@@ -129,11 +142,11 @@ def test_unreadable_files_are_refused_plainly(dma):
 
 
 def test_upload_page_queues_the_import_and_shows_progress(
-    client, world, dma, survey_firms, django_capture_on_commit_callbacks
+    client, advisor, dma, survey_firms, django_capture_on_commit_callbacks
 ):
     from django_tasks_db.models import DBTaskResult
 
-    client.force_login(world.user("analyst"))
+    client.force_login(advisor)
     template = client.get(reverse("assessments:import-template", args=[dma.pk]))
     assert template.content.decode().strip() == ",".join(columns(dma.parsed))
     upload = io.BytesIO(as_csv(dma.parsed, rows_for(dma.parsed, survey_firms)))
@@ -179,7 +192,10 @@ def test_the_worker_process_imports_and_refreshes_benchmarks(content, tmp_path):
         )
         for i in range(5)
     ]
-    job = job_for(dma, "survey.csv", as_csv(dma.parsed, rows_for(dma.parsed, firms)))
+    administrator = make_user("worker-admin@example.org")
+    administrator.is_superuser = True
+    administrator.save()
+    job = job_for(dma, "survey.csv", as_csv(dma.parsed, rows_for(dma.parsed, firms)), administrator)
     responses_import.enqueue(import_id=job.pk)
 
     run_worker(tmp_path)
@@ -187,3 +203,103 @@ def test_the_worker_process_imports_and_refreshes_benchmarks(content, tmp_path):
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE and job.created == 5
     assert BenchmarkPosition.objects.filter(response__imported=True).count() == 5
+
+
+def test_a_row_for_a_firm_the_importer_may_not_assess_refuses_the_whole_file(
+    world, dma, survey_firms, advisor
+):
+    """A manager with no link to Beta Tools cannot plant an "after support" response in it,
+    and learns nothing about which organisation ids exist."""
+    definition = dma.parsed
+    rows = rows_for(definition, survey_firms[:2])
+    stranger, unused_id = world.org_b, Organisation.objects.order_by("-pk").first().pk + 1000
+    for key in (str(stranger.pk), str(unused_id)):
+        rows.append({**rows[0], "organisation": key, "stage": "after"})
+    job = job_for(dma, "survey.csv", as_csv(definition, rows), advisor)
+
+    import_run(job.pk)
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and not Response.objects.exists()
+    assert job.errors == [
+        f"Row 4, organisation: '{stranger.pk}' is not an organisation you may assess.",
+        f"Row 5, organisation: '{unused_id}' is not an organisation you may assess.",
+    ]
+
+
+def test_completion_dates_are_bounded_and_the_range_is_named(dma, survey_firms, advisor):
+    definition = dma.parsed
+    rows = rows_for(definition, survey_firms[:3])
+    rows[0]["submitted_at"] = "9999-12-31"
+    rows[1]["submitted_at"] = "0001-01-01"
+    job = job_for(dma, "survey.csv", as_csv(definition, rows), advisor)
+
+    import_run(job.pk)
+
+    job.refresh_from_db()
+    today = timezone.localdate().isoformat()
+    assert job.status == ImportStatus.FAILED and not Response.objects.exists()
+    assert job.errors == [
+        f"Row {n}, submitted_at: '{day}' is not between {EARLIEST_SUBMISSION} and today ({today})."
+        for n, day in ((2, "9999-12-31"), (3, "0001-01-01"))
+    ]
+
+
+def test_a_csv_with_an_unterminated_quote_is_refused_with_its_line(dma, survey_firms, advisor):
+    definition = dma.parsed
+    text = as_csv(definition, rows_for(definition, survey_firms[:3])).decode()
+    lines = text.splitlines()
+    lines[2] = lines[2].replace(",", ',"', 1)  # the second response's row opens a quote
+    job = job_for(dma, "survey.csv", "\r\n".join(lines).encode(), advisor)
+
+    import_run(job.pk)
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and not Response.objects.exists()
+    assert job.errors == ["Line 3 cannot be read (unexpected end of data); check its quotes."]
+
+
+def test_every_problem_of_every_row_is_listed_in_one_pass(world, dma, survey_firms, advisor):
+    definition = dma.parsed
+    rows = rows_for(definition, survey_firms[:3])
+    rows[0].update(organisation=str(world.org_b.pk), stage="during", submitted_at="9999-12-31")
+    rows[2].update(stage="later", q7="not-digital;policy")
+    job = job_for(dma, "survey.csv", as_csv(definition, rows), advisor)
+
+    import_run(job.pk)
+
+    job.refresh_from_db()
+    assert [e.split(":")[0] for e in job.errors] == [
+        "Row 2, organisation",
+        "Row 2, stage",
+        "Row 2, submitted_at",
+        "Row 4, stage",
+        "Row 4, q7",
+    ]
+
+
+def test_an_unexpected_error_ends_the_import_as_failed_and_the_page_stops_polling(
+    client, dma, survey_firms, advisor, monkeypatch
+):
+    # No file triggers a bug on purpose; stand one in where the import writes its responses.
+    def broken(result):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("d4sme.assessments.imports.stored_fields", broken)
+    job = job_for(
+        dma, "survey.csv", as_csv(dma.parsed, rows_for(dma.parsed, survey_firms)), advisor
+    )
+
+    import_run(job.pk)
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and not Response.objects.exists()
+    assert job.errors == [
+        "The import stopped on an unexpected error, and nothing was imported. Upload the file "
+        f"again; if this happens again, tell an administrator, quoting import number {job.pk}."
+    ]
+    client.force_login(advisor)
+    page = client.get(
+        reverse("assessments:import-detail", args=[job.pk]), headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "Rejected" in page and "hx-trigger" not in page

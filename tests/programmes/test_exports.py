@@ -25,7 +25,9 @@ from d4sme.programmes.imports import (
 from d4sme.programmes.models import CurationStatus, Instrument, Programme
 from d4sme.programmes.selectors import TERM_FACETS
 from d4sme.programmes.services import programme_save, search_text_of
-from d4sme.registry.models import Organisation, OrganisationKind, Term, Vocabulary
+from d4sme.registry.models import Organisation, OrganisationKind, Role, Term, User, Vocabulary
+from d4sme.registry.services import membership_grant
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +150,16 @@ def programmes(instrument_types) -> list[Programme]:
     return published
 
 
+@pytest.fixture
+def curator(content) -> User:
+    """An analyst: curators publish programmes, and an import publishes what it writes."""
+    user = make_user("curator@example.org")
+    membership_grant(
+        user=user, organisation=Organisation.objects.get(code="oecd"), role=Role.ANALYST
+    )
+    return user
+
+
 def snapshot(programme: Programme) -> dict:
     """Return everything an export carries about a programme, with its relations."""
     values = {
@@ -208,13 +220,13 @@ def row_of(rows: list[list[str]], **match) -> int:
 @pytest.mark.parametrize(
     ("export", "load"), [(export_csv_zip, import_csv_zip), (export_xlsx, import_xlsx)]
 )
-def test_round_trip_recreates_deleted_programmes_field_by_field(programmes, export, load):
+def test_round_trip_recreates_deleted_programmes_field_by_field(programmes, export, load, curator):
     before, tables = snapshots(), export_tables()
     exported = exported_codes(tables)
     data = export()
     Programme.objects.filter(code__in=exported).delete()
 
-    report = load(data)
+    report = load(data, user=curator)
 
     assert sorted(report.created) == exported and report.updated == []
     assert snapshots() == before
@@ -225,16 +237,16 @@ def test_round_trip_recreates_deleted_programmes_field_by_field(programmes, expo
     assert [i.code for i in smart.instruments.all()] == ["grants", "loans"]
 
 
-def test_importing_an_export_again_updates_and_changes_nothing(programmes):
+def test_importing_an_export_again_updates_and_changes_nothing(programmes, curator):
     before, data = snapshots(), export_csv_zip()
 
-    report = import_csv_zip(data)
+    report = import_csv_zip(data, user=curator)
 
     assert sorted(report.updated) == exported_codes(export_tables()) and report.created == []
     assert snapshots() == before
 
 
-def test_an_import_replaces_instruments_classifications_and_rules(programmes):
+def test_an_import_replaces_instruments_classifications_and_rules(programmes, curator):
     tables = export_tables()
     tables["programmes"] = [
         r
@@ -251,7 +263,7 @@ def test_an_import_replaces_instruments_classifications_and_rules(programmes):
     (global_row,) = rows_of(tables, "programmes", "global-sme-network")
     tables["programmes"].append({**global_row, "programme_code": "draft-plan"})
 
-    import_tables(tables)
+    import_tables(tables, user=curator)
 
     smart = Programme.objects.get(code="kr-smart-factory")
     assert list(smart.instruments.values_list("code", flat=True)) == ["grants"]
@@ -268,7 +280,7 @@ def test_an_import_replaces_instruments_classifications_and_rules(programmes):
     assert draft.eligibility == {}
 
 
-def test_a_malformed_import_changes_nothing_and_names_the_rows(programmes):
+def test_a_malformed_import_changes_nothing_and_names_the_rows(programmes, curator):
     data = export_csv_zip()
     lines = {}
 
@@ -288,7 +300,7 @@ def test_a_malformed_import_changes_nothing_and_names_the_rows(programmes):
     before = snapshots()
 
     with pytest.raises(ProgrammeImportError) as caught:
-        import_csv_zip(data)
+        import_csv_zip(data, user=curator)
 
     assert caught.value.errors == [
         f"programmes row {lines['economy']}: economy 'ZZ' is not an ISO 3166 code",
@@ -297,7 +309,7 @@ def test_a_malformed_import_changes_nothing_and_names_the_rows(programmes):
     assert snapshots() == before
 
 
-def test_row_errors_cover_every_table(programmes):
+def test_row_errors_cover_every_table(programmes, curator):
     tables = export_tables()
     grants, loans = rows_of(tables, "programmes", "kr-smart-factory")
     grants.update(start_year="soon", instrument_type="magic")
@@ -311,7 +323,7 @@ def test_row_errors_cover_every_table(programmes):
     tables["translations"].append({"programme_code": "missing", "language": "fr", "name": "X"})
 
     with pytest.raises(ProgrammeImportError) as caught:
-        import_tables(tables)
+        import_tables(tables, user=curator)
 
     def row(table, entry):
         return f"{table} row {tables[table].index(entry) + 2}"
@@ -330,20 +342,20 @@ def test_row_errors_cover_every_table(programmes):
     )
 
 
-def test_the_model_validation_reports_against_the_programme_row(programmes):
+def test_the_model_validation_reports_against_the_programme_row(programmes, curator):
     tables = export_tables()
     row = next(r for r in tables["programmes"] if r["programme_code"] == "br-digital-start")
     row.update(start_year=2020, end_year=2019, website="not a web address")
 
     with pytest.raises(ProgrammeImportError) as caught:
-        import_tables(tables)
+        import_tables(tables, user=curator)
 
     number = tables["programmes"].index(row) + 2
     assert f"programmes row {number}: website: Enter a valid URL." in caught.value.errors
     assert any(e.startswith(f"programmes row {number}: Constraint") for e in caught.value.errors)
 
 
-def test_a_legal_name_shared_by_two_organisations_is_ambiguous(programmes):
+def test_a_legal_name_shared_by_two_organisations_is_ambiguous(programmes, curator):
     Organisation.objects.create(kind=OrganisationKind.SME, legal_name="Seoul Makers' Association")
     tables = export_tables()
     number = 2 + next(
@@ -352,20 +364,20 @@ def test_a_legal_name_shared_by_two_organisations_is_ambiguous(programmes):
         if r["organisation"] == "Seoul Makers' Association"
     )
     with pytest.raises(ProgrammeImportError) as caught:
-        import_tables(tables)
+        import_tables(tables, user=curator)
     assert caught.value.errors == [
         f"co_implementers row {number}: organisation 'Seoul Makers' Association' names several "
         "organisations; give its code"
     ]
 
 
-def test_a_missing_table_or_column_is_reported_before_any_row(programmes):
+def test_a_missing_table_or_column_is_reported_before_any_row(programmes, curator):
     tables = export_tables()
     del tables["translations"]
     for row in tables["programmes"]:
         del row["economy"]
     with pytest.raises(ProgrammeImportError) as caught:
-        import_tables(tables)
+        import_tables(tables, user=curator)
     assert caught.value.errors == [
         "programmes: there is no column 'economy'",
         "There is no translations table (translations.csv, or a sheet named translations);"
@@ -428,7 +440,7 @@ def test_the_codebook_describes_every_column_of_every_table(programmes):
     assert workbook["codebook"].max_row == len(CODEBOOK) + 1
 
 
-def test_the_commands_export_and_import_and_fail_with_the_rows(programmes, tmp_path):
+def test_the_commands_export_and_import_and_fail_with_the_rows(programmes, tmp_path, curator):
     for output_format, suffix in (("csv", "zip"), ("xlsx", "xlsx"), ("json", "json")):
         call_command(
             "export_programmes",
@@ -440,7 +452,7 @@ def test_the_commands_export_and_import_and_fail_with_the_rows(programmes, tmp_p
     document = json.loads((tmp_path / "p.json").read_text())
     assert sorted(p["programme_code"] for p in document["programmes"]) == exported
     out = io.StringIO()
-    call_command("import_programmes", str(tmp_path / "p.xlsx"), stdout=out)
+    call_command("import_programmes", str(tmp_path / "p.xlsx"), user=curator.email, stdout=out)
     assert out.getvalue().strip() == f"0 programme(s) created, {len(exported)} updated."
 
     lines = {}
@@ -454,7 +466,7 @@ def test_the_commands_export_and_import_and_fail_with_the_rows(programmes, tmp_p
     )
     err = io.StringIO()
     with pytest.raises(CommandError, match="Nothing was imported: 1 error"):
-        call_command("import_programmes", str(tmp_path / "bad.zip"), stderr=err)
+        call_command("import_programmes", str(tmp_path / "bad.zip"), user=curator.email, stderr=err)
     assert (
         f"programmes row {lines['global']}: economy 'ZZ' is not an ISO 3166 code" in err.getvalue()
     )

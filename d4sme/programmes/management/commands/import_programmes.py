@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from d4sme.programmes.imports import ProgrammeImportError, import_csv_zip, import_xlsx
+from d4sme.registry.models import User
 
 IMPORTERS = {".zip": import_csv_zip, ".xlsx": import_xlsx}
 
@@ -15,8 +16,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("path", help="a .zip of CSV files or an .xlsx workbook")
+        parser.add_argument(
+            "--user", required=True, help="E-mail of the curator publishing the programmes."
+        )
 
-    def handle(self, *args, path: str, **options) -> None:
+    def handle(self, *args, path: str, user: str, **options) -> None:
+        try:
+            importer_user = User.objects.get(email=user)
+        except User.DoesNotExist:
+            raise CommandError(f"There is no user {user}.") from None
         source = Path(path)
         importer = IMPORTERS.get(source.suffix.lower())
         if importer is None:
@@ -28,7 +36,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Could not read {source}: {exc.strerror}.") from exc
         try:
-            report = importer(data)
+            report = importer(data, user=importer_user)
         except ProgrammeImportError as exc:
             for error in exc.errors:
                 self.stderr.write(error)
