@@ -61,6 +61,7 @@ CODEBOOK: list[dict[str, str]] = [
     _column("programmes", "budget_band", "code", f"Its yearly budget as one of STIP Compass's ranges in euros: {_codes(BudgetBand)}."),
     _column("programmes", "website", "text", "The address of its web page."),
     _column("programmes", "evaluated", "boolean", "true if it has been evaluated, false otherwise."),
+    _column("programmes", "eligibility_stated", "boolean", "false when the programme's source does not say which firms may take part (it then has no eligibility rows, and no firm is eligible); true otherwise."),
     _column("programmes", "instrument_code", "code", "The identifier of one of its instruments, unique within the programme; empty when it has none recorded."),
     _column("programmes", "instrument_name", "text", "The instrument's name."),
     _column("programmes", "instrument_type", "code", f"How the instrument supports firms: the code of a term of the {INSTRUMENT_TYPES} vocabulary."),

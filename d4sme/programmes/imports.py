@@ -97,12 +97,18 @@ def _boolean(value: Any, column: str) -> bool:
     raise _CellError(f"{column} '{text}' is not true or false")
 
 
+def _stated(value: Any, column: str) -> bool:
+    """Return eligibility_stated; blank is the model's default (stated), for hand-made tables."""
+    return _boolean(value, column) if _text(value) else True
+
+
 CELL_PARSERS = {
     "start_year": _integer,
     "end_year": _integer,
     "budget_year": _integer,
     "budget_amount": _decimal,
     "evaluated": _boolean,
+    "eligibility_stated": _stated,
 }
 # Columns that a hand-made table may leave blank for the model's default.
 DEFAULTED_COLUMNS = ("original_language", "government_level", "status", "budget_band")
