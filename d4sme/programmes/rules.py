@@ -3,7 +3,9 @@
 import rules
 
 from d4sme.registry.models import Role
-from d4sme.registry.rules import is_administrator
+from d4sme.registry.rules import can_view_ownership, is_administrator
+
+from .models import Programme
 
 
 def _has_role(user, role: str, **organisation) -> bool:
@@ -72,3 +74,23 @@ def manages_application(user, application) -> bool:
 
 rules.add_perm("programmes.view_application", is_member_of_applicant | manages_application)
 rules.add_perm("programmes.decide_application", manages_application)
+
+
+@rules.predicate
+def manages_a_programme_applied_to_by(user, organisation) -> bool:
+    """A programme manager of an agency running a programme the firm applied to."""
+    if organisation is None or not user.is_authenticated:
+        return False
+    agencies = user.memberships.filter(role=Role.PROGRAMME_MANAGER).values("organisation_id")
+    applied_to = Programme.objects.filter(calls__applications__organisation=organisation)
+    return (
+        applied_to.filter(responsible_id__in=agencies).exists()
+        or applied_to.filter(co_implementers__in=agencies).exists()
+    )
+
+
+# The agencies a firm applied to see its ownership attributes, as the firm does.
+rules.set_perm(
+    "registry.view_organisation_ownership",
+    can_view_ownership | manages_a_programme_applied_to_by,
+)

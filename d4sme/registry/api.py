@@ -9,7 +9,7 @@ from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Stat
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from . import selectors, services
-from .auth import AUTHENTICATED
+from .auth import AUTHENTICATED, caller
 
 router = Router(tags=["registry"])
 
@@ -36,6 +36,8 @@ class EconomyFilter(FilterSchema):
 
 
 class OrganisationOut(Schema):
+    """What the public directory shows of an organisation: name, economy, sector and size."""
+
     id: int
     kind: str
     legal_name: str
@@ -44,18 +46,36 @@ class OrganisationOut(Schema):
     isic_section: str
     isic_division: str
     size_class: str | None
-    founded_year: int | None
+    is_synthetic: bool = Field(description="Generated for demonstration; not a real organisation.")
+
+
+class OwnershipOut(Schema):
     women_led: bool
     youth_led: bool
     rural: bool
-    is_synthetic: bool = Field(description="Generated for demonstration; not a real organisation.")
 
 
 class OrganisationDetailOut(OrganisationOut):
     region: str | None = Field(None, alias="region.code")
     parent: int | None = Field(None, alias="parent_id")
     employees: int | None
+    founded_year: int | None
     website: str
+    ownership: OwnershipOut | None = Field(
+        None,
+        description=(
+            "Women-led, youth-led (an owner under 35) and rural: personal data for a sole "
+            "proprietor, so shown only to the firm's members, the agencies it applied to and "
+            "administrators; null for anyone else."
+        ),
+    )
+
+    @staticmethod
+    def resolve_ownership(obj, context) -> dict | None:
+        user = caller(context["request"])
+        if not user.has_perm("registry.view_organisation_ownership", obj):
+            return None
+        return {"women_led": obj.women_led, "youth_led": obj.youth_led, "rural": obj.rural}
 
 
 class OrganisationPage(Schema):

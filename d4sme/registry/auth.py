@@ -18,3 +18,15 @@ class TokenAuth(HttpBearer):
 
 # A personal token for scripts, or the browser session (with its CSRF check) for pages.
 AUTHENTICATED = [TokenAuth(), django_auth]
+
+
+def caller(request: HttpRequest):
+    """Return the user behind a request: a personal token's, else the session's (may be anonymous)."""
+    if getattr(request, "auth", None):
+        return request.auth
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and key:
+        user = services.api_token_authenticate(key=key.strip())
+        if user is not None:
+            return user
+    return request.user

@@ -22,6 +22,11 @@ def is_member_of_organisation(user, organisation) -> bool:
 
 
 can_change_organisation = is_member_of_organisation | is_administrator
+# Ownership attributes (women-led, youth-led, rural) are personal data for a sole proprietor:
+# the firm itself and administrators see them; the programmes app adds the agencies the firm
+# applied to. Everyone else sees them only in aggregates with small cells suppressed.
+can_view_ownership = is_member_of_organisation | is_administrator
 
 rules.add_perm("registry.view_organisation", rules.always_allow)
 rules.add_perm("registry.change_organisation", can_change_organisation)
+rules.add_perm("registry.view_organisation_ownership", can_view_ownership)

@@ -24,7 +24,8 @@ DIRECTORY_PAGE_SIZE = 25
 DIRECTORY_ORDER = ("name_key", "id")
 # Appended to a prefix, the highest code point bounds the range of names that start with it.
 PREFIX_END = "\U0010ffff"
-# The directory shows what an organisation says about itself publicly, never who its people are.
+# The public directory shows a firm's name, economy, sector and size, never who its people are:
+# ownership attributes (women-led, youth-led, rural) stay with the firm and those it applied to.
 DIRECTORY_FIELDS = (
     "id",
     "kind",
@@ -34,10 +35,6 @@ DIRECTORY_FIELDS = (
     "isic_section",
     "isic_division",
     "size_class",
-    "founded_year",
-    "women_led",
-    "youth_led",
-    "rural",
     "is_synthetic",
     "economy__name",
 )

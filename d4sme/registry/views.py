@@ -115,6 +115,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "organisation": organisation,
             "can_edit": request.user.has_perm("registry.change_organisation", organisation),
+            "can_see_ownership": request.user.has_perm(
+                "registry.view_organisation_ownership", organisation
+            ),
             "sector_title": selectors.isic_section_title(organisation.isic_section),
             "division_title": selectors.isic_division_title(organisation.isic_division),
         },
