@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema
 
 from d4sme.registry.auth import AUTHENTICATED
 
-from . import selectors, services
+from . import regional, selectors, services
 from .models import Flag, Framework, Indicator, Submission, SubmissionStatus, Target, Value
 
 router = Router(tags=["monitoring"])
@@ -145,7 +145,7 @@ def value_list(request: HttpRequest, code: str, query: ValueQuery = Query(...)):
 @router.get("/monitoring/frameworks/{code}/progress", response={200: list[dict], 404: Error})
 def progress_list(request: HttpRequest, code: str, indicator: str = "", economy: str = ""):
     """Progress status per indicator and economy (economy null: the region), with its
-    computation's components."""
+    computation's components; the region's row says which economies it compares and how."""
     framework = _framework(request, code)
     indicators = framework.indicators.all()
     if indicator:
@@ -173,9 +173,26 @@ def progress_list(request: HttpRequest, code: str, indicator: str = "", economy:
             "ratio": r.result.ratio,
             "method": r.result.method,
             "explanation": str(r.result.explanation),
+            "region": _region_out(r.region) if r.region else None,
         }
         for r in rows
     ]
+
+
+def _region_out(figure: regional.Figure) -> dict:
+    """How the region's figure was computed: its rule and the economies compared."""
+    coverage = figure.coverage
+    return {
+        "rule": figure.method.rule,
+        "method": figure.method_text,
+        "coverage": figure.coverage_text,
+        "base_year": coverage.base_year if coverage else None,
+        "year": coverage.year if coverage else None,
+        "economies": list(coverage.economies) if coverage else [],
+        "one_year_only": list(coverage.one_year_only) if coverage else [],
+        "members": coverage.members if coverage else None,
+        "estimated": coverage.estimated if coverage else 0,
+    }
 
 
 def _indicators_named(framework: Framework, codes: set[str]) -> dict[str, Indicator]:

@@ -1,4 +1,8 @@
-"""A plan's approved values as open data: SDMX-ML 2.1 and SDMX-CSV with the plan's structure."""
+"""A plan's approved values as open data: SDMX-ML 2.1 and SDMX-CSV with the plan's structure.
+
+The region's figures go with them under the grouping's code ("APEC"), computed as on the
+dashboards and in review packs (``regional``): the two years compared, over the same economies.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from . import sdmx
+from . import sdmx, selectors
 from .models import CATEGORIES, Dimension, Flag, Framework, SubmissionStatus, Value
 
 AGENCY = "D4SME"
@@ -34,11 +38,19 @@ def structure_of(framework: Framework) -> sdmx.Structure:
         id=structure_id(framework),
         version=framework.version,
         name=framework.name,
-        economies={e.code: e.name for e in framework.economies.members.order_by("code")},
+        economies={
+            **{e.code: e.name for e in framework.economies.members.order_by("code")},
+            region_code(framework): _("%(group)s (region)") % {"group": framework.economies.name},
+        },
         indicators={i.code: i.name for i in indicators},
         disaggregations=disaggregation_codes(),
         units={_unit_code(i.unit): i.unit or str(_("No unit")) for i in indicators},
     )
+
+
+def region_code(framework: Framework) -> str:
+    """The economy code of the region's figures: the reporting grouping's, "APEC"."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", framework.economies_id.upper())
 
 
 def _unit_code(unit: str) -> str:
@@ -73,13 +85,41 @@ def approved_rows(framework: Framework) -> list[dict]:
     ]
 
 
+def region_rows(framework: Framework) -> list[dict]:
+    """The region's figures: for each aggregable indicator, its value in the two years
+    compared, over the same economies (``regional``), with the method and coverage as comment."""
+    rows = []
+    for row in selectors.progress_rows(framework):
+        figure = row.region
+        if figure is None or figure.panel is None:
+            continue
+        for period, value in sorted(figure.series.items()):
+            rows.append(
+                {
+                    "economy": region_code(framework),
+                    "indicator": row.indicator.code,
+                    "disaggregation": "_T",
+                    "period": period,
+                    "value": value,
+                    "flag": "",
+                    "unit": _unit_code(row.indicator.unit),
+                    "comment": f"{figure.coverage_text} {figure.method_text}",
+                }
+            )
+    return rows
+
+
 def structure_xml(framework: Framework) -> bytes:
     return sdmx.structure_message(structure_of(framework))
 
 
 def data_xml(framework: Framework) -> bytes:
-    return sdmx.data_message(structure_of(framework), approved_rows(framework))
+    """Approved values and the region's figures as SDMX-ML 2.1 structure-specific data."""
+    return sdmx.data_message(
+        structure_of(framework), approved_rows(framework) + region_rows(framework)
+    )
 
 
 def data_csv(framework: Framework) -> str:
-    return sdmx.data_csv(structure_of(framework), approved_rows(framework))
+    """Approved values and the region's figures as SDMX-CSV 1.0."""
+    return sdmx.data_csv(structure_of(framework), approved_rows(framework) + region_rows(framework))

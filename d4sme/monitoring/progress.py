@@ -125,7 +125,7 @@ def thresholds_for(
 # -- numbers for people ---------------------------------------------------------------------
 
 
-def _number(x: float) -> str:
+def format_number(x: float) -> str:
     """About four significant digits, in the active language's format."""
     if math.isinf(x):
         return "−∞" if x < 0 else "∞"
@@ -142,13 +142,13 @@ def _number(x: float) -> str:
 
 def _percent(x: float) -> str:
     if math.isinf(x):
-        return _number(x)
+        return format_number(x)
     return number_format(round(x * 100, 1), decimal_pos=1) + "%"
 
 
 def _ratio(x: float) -> str:
     if math.isinf(x):
-        return _number(x)
+        return format_number(x)
     return number_format(round(x, 2), decimal_pos=2)
 
 
@@ -212,9 +212,9 @@ class Progress:
                 "The latest value, %(current_value)s in %(current_year)s, meets the target of "
                 "%(target_value)s for %(target_year)s: %(status)s."
             ) % {
-                "current_value": _number(self.current_value),
+                "current_value": format_number(self.current_value),
                 "current_year": self.current_year,
-                "target_value": _number(self.target_value),
+                "target_value": format_number(self.target_value),
                 "target_year": self.target_year,
                 "status": status,
             }
@@ -227,7 +227,7 @@ class Progress:
             ) % {
                 "observed": _percent(self.observed_cagr),
                 "required": _percent(self.required_cagr),
-                "target_value": _number(self.target_value),
+                "target_value": format_number(self.target_value),
                 "target_year": self.target_year,
                 "ratio": _ratio(self.ratio),
                 "comparison": self._comparison(),
@@ -236,9 +236,9 @@ class Progress:
         values = {
             "observed": _percent(self.observed_cagr),
             "value": _percent(self.value),
-            "base_value": _number(self.base_value),
+            "base_value": format_number(self.base_value),
             "base_year": self.base_year,
-            "current_value": _number(self.current_value),
+            "current_value": format_number(self.current_value),
             "current_year": self.current_year,
             "comparison": self._comparison(),
             "status": status,

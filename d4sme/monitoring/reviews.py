@@ -23,7 +23,8 @@ from . import charts, selectors
 from .models import Framework, Measure, Review, ReviewSection
 from .progress import Status
 
-SNAPSHOT_FORMAT = 1
+# 2: the region's row compares the same economies in both years, with its method and coverage.
+SNAPSHOT_FORMAT = 2
 
 
 def _number(value):
@@ -35,13 +36,18 @@ def _row(row: selectors.Row) -> dict:
     result = row.result
     target = row.target
     latest = row.latest
+    if row.region is not None:
+        # The region's base and target as compared: over the panel's economies.
+        baseline = [result.base_year, result.base_value] if result.base_year else None
+        goal = [result.target_year, result.target_value] if result.target_year else None
+    else:
+        baseline = [target.baseline_year, target.baseline_value] if target else None
+        goal = [target.target_year, target.target_value] if target and target.target_year else None
     return {
         "economy": row.economy,
         "series": {str(year): value for year, value in sorted(row.series.items())},
-        "baseline": [target.baseline_year, target.baseline_value] if target else None,
-        "target": [target.target_year, target.target_value]
-        if target and target.target_year
-        else None,
+        "baseline": baseline,
+        "target": goal,
         "latest": list(latest) if latest else None,
         "status": result.status.value,
         "score": _number(result.score),
@@ -50,6 +56,9 @@ def _row(row: selectors.Row) -> dict:
         "ratio": _number(result.ratio),
         "explanation": str(result.explanation),
         "economies_counted": {str(k): v for k, v in row.economies_counted.items()},
+        "method": row.method_text,
+        "coverage": row.coverage_text,
+        "coverage_short": row.coverage_short,
     }
 
 

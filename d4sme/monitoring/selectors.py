@@ -7,7 +7,6 @@ progress status (how far the indicator moved towards its target) are kept apart.
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -17,9 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from d4sme.registry.models import Economy
 
-from . import progress
+from . import progress, regional
 from .models import (
-    Aggregation,
     Direction,
     Flag,
     Framework,
@@ -110,32 +108,39 @@ def approved_totals(
     return series
 
 
-def aggregate(indicator: Indicator, by_economy: dict[str, float]) -> float | None:
-    """The region's value from its economies', by the indicator's aggregation rule."""
-    values = list(by_economy.values())
-    if not values or indicator.aggregation == Aggregation.NONE:
-        return None
-    if indicator.aggregation == Aggregation.SUM:
-        return sum(values)
-    return statistics.fmean(values)
+def estimated_values(
+    framework: Framework, *, indicators=None, until: int | None = None
+) -> dict[int, set[tuple[str, int]]]:
+    """Indicator id -> the (economy, year) of approved totals the economies flagged as estimates."""
+    values = Value.objects.filter(
+        indicator__framework=framework,
+        submission__status=SubmissionStatus.APPROVED,
+        dimension="",
+        value__isnull=False,
+        flag=Flag.ESTIMATED,
+    )
+    if indicators is not None:
+        values = values.filter(indicator__in=indicators)
+    if until is not None:
+        values = values.filter(period__lte=until)
+    found: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    for indicator_id, economy_id, period in values.order_by().values_list(
+        "indicator_id", "economy_id", "period"
+    ):
+        found[indicator_id].add((economy_id, period))
+    return found
 
 
-def region_series(
-    indicator: Indicator, by_economy: dict[str, dict[int, float]]
-) -> tuple[dict[int, float], dict[int, int]]:
-    """The region's series from the indicator's series per economy, and how many economies
-    each year rests on."""
-    by_year: dict[int, dict[str, float]] = defaultdict(dict)
-    for economy, years in by_economy.items():
+def with_baselines(
+    series: dict[str, dict[int, float]], targets: dict[str, Target]
+) -> dict[str, dict[int, float]]:
+    """Each economy's series with its own baseline as its value for the baseline year (a value
+    reported for that year comes first); the region's entry, if any, is left out."""
+    found = {e: dict(points) for e, points in series.items() if e != REGION}
+    for economy, target in targets.items():
         if economy != REGION:
-            for year, value in years.items():
-                by_year[year][economy] = value
-    values, counts = {}, {}
-    for year, by_economy in sorted(by_year.items()):
-        total = aggregate(indicator, by_economy)
-        if total is not None:
-            values[year], counts[year] = total, len(by_economy)
-    return values, counts
+            found.setdefault(economy, {}).setdefault(target.baseline_year, target.baseline_value)
+    return found
 
 
 @dataclass
@@ -148,6 +153,26 @@ class Row:
     target: Target | None
     result: progress.Progress
     economies_counted: dict[int, int] = field(default_factory=dict)
+    region: regional.Figure | None = None  # the region's method and coverage
+
+    @property
+    def method_text(self) -> str:
+        """How the region's figure is computed ("" for an economy)."""
+        return self.region.method_text if self.region else ""
+
+    @property
+    def coverage_text(self) -> str:
+        """Which economies the region's figure rests on ("" for an economy)."""
+        return self.region.coverage_text if self.region else ""
+
+    @property
+    def coverage_short(self) -> str:
+        """The region's coverage and rule, "3 of 21 economies · median" ("" for an economy)."""
+        if self.region is None:
+            return ""
+        if self.region.coverage is None:
+            return self.region.method.label
+        return f"{self.region.coverage.short} · {self.region.method.label}"
 
     @property
     def latest(self) -> tuple[int, float] | None:
@@ -181,8 +206,9 @@ def progress_rows(
     region: bool = True,
     until: int | None = None,
 ) -> list[Row]:
-    """Progress of each quantitative indicator for each economy with data, and the region;
-    with ``until``, as it stood in that year."""
+    """Progress of each quantitative indicator for each economy with data, and the region's
+    figure over a balanced panel (``regional.figure``); with ``until``, as it stood in that
+    year."""
     indicators = list(
         (indicators if indicators is not None else framework.indicators.all()).exclude(
             measure=Measure.QUALITATIVE
@@ -193,14 +219,21 @@ def progress_rows(
         (t.indicator_id, t.economy_id or REGION): t
         for t in Target.objects.filter(indicator__in=indicators)
     }
-    # Each indicator's series per economy, and the economies with data or a target.
+    # Each indicator's series and targets per economy, and the economies with either.
     series_of: dict[int, dict[str, dict[int, float]]] = defaultdict(dict)
     for (indicator_id, economy), points in series.items():
         series_of[indicator_id][economy] = points
+    targets_of: dict[int, dict[str, Target]] = defaultdict(dict)
+    for (indicator_id, economy), target in targets.items():
+        if economies is None or economy == REGION or economy in economies:
+            targets_of[indicator_id][economy] = target
     economies_of_indicator: dict[int, set[str]] = defaultdict(set)
     for indicator_id, economy in [*series, *targets]:
-        if economy != REGION:
+        if economy != REGION and (economies is None or economy in economies):
             economies_of_indicator[indicator_id].add(economy)
+    if region:
+        members = [e.code for e in economies_of(framework)]
+        estimated = estimated_values(framework, indicators=indicators, until=until)
     rows = []
     for indicator in indicators:
         for economy in sorted(economies_of_indicator[indicator.pk]):
@@ -209,20 +242,28 @@ def progress_rows(
             rows.append(
                 Row(indicator, economy, points, target, _measure(indicator, points, target))
             )
-        if region and indicator.aggregation != Aggregation.NONE:
-            points, counts = region_series(indicator, series_of[indicator.pk])
-            target = targets.get((indicator.pk, REGION))
-            if points or target:
-                rows.append(
-                    Row(
-                        indicator,
-                        REGION,
-                        points,
-                        target,
-                        _measure(indicator, points, target),
-                        counts,
-                    )
+        if not region:
+            continue
+        target = targets.get((indicator.pk, REGION))
+        figure = regional.figure(
+            indicator,
+            with_baselines(series_of[indicator.pk], targets_of[indicator.pk]),
+            target=target,
+            members=members,
+            estimated=estimated.get(indicator.pk, ()),
+        )
+        if figure is not None and (figure.series or target):
+            rows.append(
+                Row(
+                    indicator,
+                    REGION,
+                    figure.series,
+                    target,
+                    figure.result,
+                    figure.counted,
+                    figure,
                 )
+            )
     return rows
 
 
@@ -230,12 +271,10 @@ def progress_history(framework: Framework, indicator: Indicator) -> dict[str, di
     """Each economy's (and the region's) progress status as it stood in every reported year.
 
     One call of the vectorised engine over every observation: a series' base is its baseline
-    (or first value), and each year is measured from it towards the series' target.
+    (or first value), and each year is measured from it towards the series' target. The
+    region's year is measured over the economies with values in both years (``regional``).
     """
     series = approved_totals(framework, indicators=[indicator])
-    region, _counts = region_series(indicator, {e: p for (_i, e), p in series.items()})
-    if region:
-        series[(indicator.pk, REGION)] = region
     targets = {t.economy_id or REGION: t for t in Target.objects.filter(indicator=indicator)}
     keys, ids, years, values, goals, goal_years = [], [], [], [], [], []
     for n, ((_pk, economy), points) in enumerate(sorted(series.items())):
@@ -250,19 +289,25 @@ def progress_history(framework: Framework, indicator: Indicator) -> dict[str, di
             values.append(value)
             goals.append(target.target_value if target and target.target_year else np.nan)
             goal_years.append(target.target_year if target and target.target_year else 0)
-    if not ids:
-        return {}
-    found = progress.progress_by_period(
-        np.array(ids),
-        np.array(years),
-        np.array(values, dtype=float),
-        np.full(len(ids), indicator.direction == Direction.HIGHER),
-        np.array(goals, dtype=float),
-        np.array(goal_years),
-    )
     history: dict[str, dict[int, str]] = defaultdict(dict)
-    for n, year, code in zip(ids, years, found["status"], strict=True):
-        history[keys[n]][year] = progress.CODES[code]
+    if ids:
+        found = progress.progress_by_period(
+            np.array(ids),
+            np.array(years),
+            np.array(values, dtype=float),
+            np.full(len(ids), indicator.direction == Direction.HIGHER),
+            np.array(goals, dtype=float),
+            np.array(goal_years),
+        )
+        for n, year, code in zip(ids, years, found["status"], strict=True):
+            history[keys[n]][year] = progress.CODES[code]
+    region = regional.history(
+        indicator,
+        with_baselines({e: p for (_i, e), p in series.items()}, targets),
+        target=targets.get(REGION),
+    )
+    if region:
+        history[REGION] = region
     return history
 
 

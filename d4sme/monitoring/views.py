@@ -191,11 +191,11 @@ def indicator_detail(request: HttpRequest, code: str, indicator: str) -> HttpRes
     }
     targets = {
         (names.get(r.economy, r.economy) if r.economy else _("Region")): (
-            r.target.target_year,
-            r.target.target_value,
+            r.result.target_year,
+            r.result.target_value,  # the region's as applied to the economies compared
         )
         for r in rows
-        if r.target and r.target.target_year and (not chosen or r.economy in ("", chosen))
+        if r.result.target_year and (not chosen or r.economy in ("", chosen))
     }
     years = list(framework.cycles.order_by("period").values_list("period", flat=True))
     history = (

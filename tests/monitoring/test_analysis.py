@@ -81,11 +81,14 @@ def test_progress_per_economy_and_for_the_region(plan, reported):
     assert korea.status == "substantial"  # the ratio is at least 0.95
     # Japan has no target: its series falls 50 to 45, so it deteriorates.
     assert rows["JP"].result.status == "deterioration"
-    # The region sums the economies (an indicator that aggregates by sum): 150, 158, 166.
+    # The region sums the economies with values for both its baseline year and the latest:
+    # only Korea has a 2020 value (its baseline), so 100 to 121; the region's target, 300
+    # from 150, asks it to double: 200 for these economies.
     region = rows[""]
-    assert region.series == {2021: 150, 2022: 158, 2023: 166}
-    assert region.economies_counted == {2021: 2, 2022: 2, 2023: 2}
-    assert region.result.base_value == 150 and region.result.target_value == 300
+    assert region.series == {2020: 100, 2023: 121}
+    assert region.economies_counted == {2020: 1, 2023: 1}
+    assert region.result.base_value == 100 and region.result.target_value == 200
+    assert region.region.coverage.one_year_only == ("JP",)
 
 
 def test_a_values_progress_counts_only_once_approved(plan, focal, analyst):
@@ -130,8 +133,8 @@ def test_a_review_pack_is_frozen_and_prints_its_snapshot_id(plan, reported, foca
     assert review.snapshot_id.startswith("apec-s-")
     area = next(a for a in review.snapshot["areas"] if a["number"] == 3)
     item = next(i for i in area["indicators"] if i["code"] == "3.1.2")
-    assert item["region"]["latest"] == [2023, 166]
-    assert item["region"]["target"] == [2024, 300]
+    assert item["region"]["latest"] == [2023, 121]
+    assert item["region"]["target"] == [2024, 200]
     assert {r["economy"]: r["status"] for r in item["economies"]} == {
         "KR": "substantial",
         "JP": "deterioration",
@@ -142,7 +145,7 @@ def test_a_review_pack_is_frozen_and_prints_its_snapshot_id(plan, reported, foca
     review.refresh_from_db()
     assert next(
         i for a in review.snapshot["areas"] for i in a["indicators"] if i["code"] == "3.1.2"
-    )["region"]["latest"] == [2023, 166]
+    )["region"]["latest"] == [2023, 121]
     again = reviews.snapshot_take(plan)
     assert reviews.snapshot_id(again) != review.snapshot_id
     assert reviews.snapshot_id(reviews.snapshot_take(plan)) == reviews.snapshot_id(again)
@@ -167,7 +170,7 @@ def test_the_review_page_and_pdf_show_the_tables_narrative_and_id(plan, reported
     # The region's status and the economies by status, in words.
     row = page.split("3.1.2 No. of SMEs trained in digital skills")[1].split("</tr>")[0]
     assert "Substantial progress: 1; Deterioration: 1" in row
-    assert "Limited progress" in row  # the region: 150 to 166 against 150 to 300
+    assert "Limited progress" in row  # the region: Korea's 100 to 121 against 100 to 200
     pdf = client.get(reverse("monitoring:review-pdf", args=[review.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
@@ -263,7 +266,7 @@ def test_progress_as_it_stood_each_year(plan, reported):
     }
     # Japan, without a target, falls from 50: deterioration once there are two values.
     assert history["JP"] == {2021: "not_available", 2022: "deterioration", 2023: "deterioration"}
-    assert history[""][2023] == "limited"  # the region: 150 to 166 of 300
+    assert history[""][2023] == "limited"  # the region: Korea's 100 to 121 of 200
     page = Client().get(reverse("monitoring:indicator", args=[plan.code, "3.1.2"]))
     assert "Progress as it stood each year" in page.content.decode()
 
