@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from d4sme.reports.tables import csv_text
+
 from .benchmarks import enough_peers
 from .instruments import pick
 from .models import Response
@@ -43,6 +45,16 @@ def result_rows(response: Response) -> list[list]:
                 [*common, "question", q.code, q.label, response.scores["questions"][q.code], ""]
             )
     return rows
+
+
+def result_csv(response: Response) -> str:
+    """Return the response's scores as CSV text (see ``result_rows``), safe in a spreadsheet."""
+    return csv_text([RESULT_COLUMNS, *result_rows(response)])
+
+
+def template_csv(columns: list[str]) -> str:
+    """Return the header row of an import template as CSV text."""
+    return csv_text([columns])
 
 
 def result_document(response: Response) -> dict:

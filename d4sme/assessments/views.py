@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -246,7 +243,6 @@ def response_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def response_data(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     response = _submitted(request, pk)
-    rows = exports.result_rows(response)
     name = f"assessment-{response.pk}"
     if fmt == "json":
         return JsonResponse(
@@ -256,12 +252,8 @@ def response_data(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         )
     if fmt != "csv":
         raise Http404
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(exports.RESULT_COLUMNS)
-    writer.writerows(rows)
     return HttpResponse(
-        buffer.getvalue(),
+        exports.result_csv(response),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
@@ -359,11 +351,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def import_template(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(InstrumentVersion, pk=pk)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(imports.columns(version.parsed))
     return HttpResponse(
-        buffer.getvalue(),
+        exports.template_csv(imports.columns(version.parsed)),
         content_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": (

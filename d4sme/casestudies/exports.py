@@ -1,5 +1,7 @@
 """Published cases as open data: one record per case (JSON), or one row per case (CSV)."""
 
+from d4sme.reports.tables import csv_text
+
 from .selectors import published
 
 COLUMNS = [
@@ -55,3 +57,8 @@ def case_rows() -> list[dict]:
         }
         for c in cases
     ]
+
+
+def cases_csv() -> str:
+    """Return every published case as CSV text, one row per case, safe to open in a spreadsheet."""
+    return csv_text([COLUMNS, *([flat(row[c]) for c in COLUMNS] for row in case_rows())])

@@ -35,6 +35,8 @@ from sdmx.model import common, v21
 from sdmx.reader.xml import v21 as sdmx_xml
 from sdmx.writer.xml import writer as xml_writer
 
+from d4sme.reports.tables import cell_unmark, csv_writer
+
 __all__ = [
     "FLAGS",
     "Observation",
@@ -556,7 +558,8 @@ def data_csv(structure: Structure, rows: Iterable[Row]) -> str:
     _check_dataflow(structure)
     dataflow = f"{structure.agency}:{structure.id}({structure.version})"
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    # Comments are free text: written so that a spreadsheet never runs one as a formula.
+    writer = csv_writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in _checked_rows(structure, rows):
         writer.writerow(
@@ -950,7 +953,7 @@ def _read_csv(text: str, dsd: v21.DataStructureDefinition | None) -> list[Observ
                     raise _not_a_number(_("Line %(line)d") % {"line": line}, cell) from None
             elif role == "attribute":
                 if cell:
-                    attributes[column.id] = cell
+                    attributes[column.id] = cell_unmark(cell)
             elif role == "action":
                 if cell == "D":
                     raise SdmxError(

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from d4sme.registry.models import Economy
 from d4sme.reports.disclosure import aggregate
+from d4sme.reports.tables import csv_text
 
 from . import charts, derived, exports, imports, ranking, reviews, selectors, services
 from .forms import (
@@ -46,8 +45,8 @@ from .models import (
     ValueImport,
 )
 from .rules import focal_economies
-from .tasks import values_import
 
+from .tasks import values_import
 
 def _framework_for(request: HttpRequest, code: str) -> Framework:
     framework = get_object_or_404(Framework.objects.select_related("economies", "owner"), code=code)
@@ -368,8 +367,8 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_submit": can_edit,
             "events": submission.events.select_related("by"),
             "returned": returned,
-            "values": submission.values.select_related("indicator").filter(dimension=""),
             "upload": UploadForm(),
+            "values": submission.values.select_related("indicator").filter(dimension=""),
         },
     )
 
@@ -472,10 +471,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def import_template(request: HttpRequest, code: str) -> HttpResponse:
     framework = _framework_for(request, code)
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(imports.template_rows(framework))
     return HttpResponse(
-        buffer.getvalue(),
+        csv_text(imports.template_rows(framework)),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{framework.code}-template.csv"'},
     )

@@ -146,7 +146,7 @@ def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence[Any]]]])
 # Reading
 
 
-def _unmark(text: str) -> str:
+def cell_unmark(text: str) -> str:
     """Return a cell with the text mark that ``cell_safe`` added taken off again."""
     if text.startswith(TEXT_MARK) and text[1:].startswith(FORMULA_PREFIXES):
         return text[1:]
@@ -178,7 +178,7 @@ def _text(value: Any) -> str:
         return value.date().isoformat()
     if isinstance(value, date | datetime):
         return value.isoformat()
-    return _unmark(str(value).strip())
+    return cell_unmark(str(value).strip())
 
 
 def _rows(records: Iterable[tuple[int, int, Sequence[Any]]], header: list[str]) -> list[Row]:
