@@ -11,11 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
-from django.utils.translation import gettext as _
 from django.utils.crypto import get_random_string
-from django.utils.translation import gettext_lazy
+from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from d4sme.core.hooks import ORGANISATION_BARRIERS, hook_results
@@ -113,8 +113,6 @@ def case_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Case saved."))
-            return redirect("casestudies:case-detail", code=case.code)
             services.case_classify(
                 case=case,
                 technologies=list(form.cleaned_data["technologies"]),
@@ -123,6 +121,8 @@ def case_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
             )
             outcomes.instance = case
             outcomes.save()
+            messages.success(request, _("Case saved."))
+            return redirect("casestudies:case-detail", code=case.code)
     return render(
         request,
         "casestudies/case_form.html",
@@ -174,12 +174,12 @@ def case_translate(request: HttpRequest, code: str) -> HttpResponse:
         if language == case.language:
             form.add_error("language", _("The case is already written in this language."))
         else:
-            messages.success(request, _("Translation saved."))
-            return redirect("casestudies:case-detail", code=case.code)
             case.translations = {**case.translations, language: data}
             case.search_text = services.search_text_of(case)
             case.save(update_fields=["translations", "search_text", "updated_at"])
             search.index_later(case)
+            messages.success(request, _("Translation saved."))
+            return redirect("casestudies:case-detail", code=case.code)
     return render(
         request,
         "casestudies/case_translate.html",

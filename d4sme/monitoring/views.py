@@ -8,9 +8,9 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,8 +45,8 @@ from .models import (
     ValueImport,
 )
 from .rules import focal_economies
-
 from .tasks import values_import
+
 
 def _framework_for(request: HttpRequest, code: str) -> Framework:
     framework = get_object_or_404(Framework.objects.select_related("economies", "owner"), code=code)
@@ -367,8 +367,8 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_submit": can_edit,
             "events": submission.events.select_related("by"),
             "returned": returned,
-            "upload": UploadForm(),
             "values": submission.values.select_related("indicator").filter(dimension=""),
+            "upload": UploadForm(),
         },
     )
 
