@@ -14,8 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from d4sme.assessments.imports import read_table
 from d4sme.registry.models import Economy
+from d4sme.reports.tables import read_table
 
 from . import exports, sdmx, services
 from .models import CATEGORIES, Dimension, Flag, Submission, ValueImport
@@ -249,6 +249,16 @@ def _economy_code(code: str) -> str | None:
     return found.alpha_2 if found else None
 
 
+def _may_change(user, cycle, economy: str) -> bool:
+    """Whether the user may write the economy's report for the cycle, as the report page asks;
+    a report not started yet is judged as the draft it would be."""
+    submission = Submission.objects.filter(cycle=cycle, economy_id=economy).first()
+    return user.has_perm(
+        "monitoring.change_submission",
+        submission or Submission(cycle=cycle, economy_id=economy),
+    )
+
+
 @dataclass
 class ExternalImport:
     written: int
@@ -318,6 +328,12 @@ def external_import(
         if report in by_report:
             errors.append(
                 _("%(where)s: a second value for %(economy)s %(period)s; select one series.")
+                % {"where": where, "economy": economy, "period": obs.period}
+            )
+            continue
+        if not _may_change(user, cycle, economy):
+            errors.append(
+                _("%(where)s: you may not change the report of %(economy)s for %(period)s.")
                 % {"where": where, "economy": economy, "period": obs.period}
             )
             continue

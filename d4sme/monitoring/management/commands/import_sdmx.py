@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from d4sme.monitoring.imports import external_import
@@ -49,6 +49,8 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing was loaded: {exc}") from exc
         except ValidationError as exc:
             raise CommandError("Nothing was loaded:\n" + "\n".join(exc.messages)) from exc
+        except PermissionDenied as exc:
+            raise CommandError(f"Nothing was loaded: {exc}") from exc
         self.stdout.write(
             f"Loaded {result.written} values for {', '.join(result.economies)} "
             f"({', '.join(map(str, result.periods))})."
