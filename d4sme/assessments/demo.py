@@ -21,6 +21,7 @@ from d4sme.programmes.models import (
     Cohort,
     Participation,
 )
+from d4sme.programmes.selectors import programme_eligibility
 from d4sme.registry.models import Organisation
 
 from .benchmarks import benchmarks_refresh
@@ -59,31 +60,47 @@ def _responses(version, organisations, stage, rng, shift=0.0, when=None, partici
 
 
 def _cohort(version, rng) -> int:
-    """Assess a cohort of the demo manager's programme before and after support."""
+    """Assess a cohort of the demo manager's programme before and after support.
+
+    Its members are the first synthetic firms that meet the programme's rules, so a
+    manufacturing programme's cohort holds manufacturers only.
+    """
     call = (
         Call.objects.filter(programme__co_implementers__code="kr-kosmo")
-        .select_related("programme")
+        .select_related("programme__economy")
         .order_by("id")
         .first()
     )
     if call is None or Cohort.objects.filter(name="Demonstration cohort").exists():
         return 0
-    firms = list(
-        Organisation.objects.filter(is_synthetic=True, economy_id="KR", kind="sme").order_by("id")[
-            :COHORT_SIZE
-        ]
+    programme = call.programme
+    candidates = (
+        Organisation.objects.filter(is_synthetic=True, kind="sme")
+        .select_related("region")
+        .order_by("id")
     )
-    if len(firms) < COHORT_SIZE:
+    if programme.economy_id:
+        candidates = candidates.filter(economy_id=programme.economy_id)
+    members = []
+    for firm in candidates.iterator():
+        verdict = programme_eligibility(programme=programme, organisation=firm)
+        if verdict.eligible:
+            members.append((firm, verdict))
+            if len(members) == COHORT_SIZE:
+                break
+    if len(members) < COHORT_SIZE:
         return 0
-    cohort = Cohort.objects.create(programme=call.programme, name="Demonstration cohort")
+    cohort = Cohort.objects.create(programme=programme, name="Demonstration cohort")
     participations = {}
-    for firm in firms:
+    firms = [firm for firm, _verdict in members]
+    for firm, verdict in members:
         application = Application.objects.create(
             call=call,
             organisation=firm,
             motivation="Demonstration participant.",
             status=ApplicationStatus.ACCEPTED,
             reason="Demonstration.",
+            eligibility=verdict.as_dict(),
             decided_at=timezone.now(),
         )
         participations[firm.pk] = Participation.objects.create(

@@ -71,7 +71,10 @@ class Population:
         self.flags = spec["flag_shares"]
         self.median_age = spec["median_age_years"]
         parts = spec["name_parts"]
-        self.first, self.second, self.suffix = parts["first"], parts["second"], parts["suffix"]
+        self.first, self.second = parts["first"], parts["second"]
+        forms = spec["legal_forms"]
+        # Per economy, the legal forms its firms' names may carry: no "S.A." in Korea.
+        self.legal_forms = [forms.get(code, forms["default"]) for code in self.economies]
         self.sector_words = [parts["sector"].get(s, ["Enterprises"]) for s in self.sections]
 
 
@@ -97,15 +100,15 @@ def generate_rows(population: Population, count: int, rng: np.random.Generator) 
     for i in range(count):
         e, s = economy[i], section[i]
         divisions, regions, words = p.divisions[s], p.regions[e], p.sector_words[s]
-        name = " ".join(
-            part
-            for part in (
-                p.first[int(pick[i, 0] * len(p.first))],
-                p.second[int(pick[i, 1] * len(p.second))],
-                words[int(pick[i, 2] * len(words))],
-                p.suffix[int(pick[i, 3] * len(p.suffix))],
+        forms = p.legal_forms[e]
+        name = forms[int(pick[i, 3] * len(forms))].format(
+            " ".join(
+                (
+                    p.first[int(pick[i, 0] * len(p.first))],
+                    p.second[int(pick[i, 1] * len(p.second))],
+                    words[int(pick[i, 2] * len(words))],
+                )
             )
-            if part
         )
         region = regions[int(pick[i, 4] * len(regions))] if regions and region_known[i] else None
         yield (

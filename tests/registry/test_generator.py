@@ -1,3 +1,4 @@
+import re
 from collections import Counter
 
 import pytest
@@ -62,3 +63,23 @@ def test_a_bulk_load_rebuilds_the_directory_indexes(database_vendor):
     organisations_generate(count=300, seed=5, rebuild_indexes=True)
     assert Organisation.objects.filter(is_synthetic=True).count() == 300
     assert {index.name for index in Organisation._meta.indexes} <= index_names() == before
+
+
+def test_generated_names_carry_legal_forms_of_their_own_economy():
+    from d4sme.registry.content import CONTENT_DIR, read_yaml
+
+    forms = read_yaml(CONTENT_DIR / "synthetic.yaml")["legal_forms"]
+    organisations_generate(count=3000, seed=11)
+    names = list(
+        Organisation.objects.filter(is_synthetic=True).values_list("economy", "legal_name")
+    )
+    for economy, name in names:
+        patterns = [
+            re.escape(form).replace(re.escape("{}"), r"[A-Z][\w ]+[a-z]")
+            for form in forms.get(economy, forms["default"])
+        ]
+        assert any(re.fullmatch(p, name) for p in patterns), (economy, name)
+    korean = [name for economy, name in names if economy == "KR"]
+    assert korean and not [n for n in korean if n.endswith(("S.A.", "Ltda.", "GmbH", "LLC"))]
+    brazilian = [name for economy, name in names if economy == "BR"]
+    assert not [n for n in brazilian if n.endswith(("Co., Ltd.", "Pte. Ltd.", "Inc."))]
