@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema, Status
 from d4sme.programmes.models import Participation
 from d4sme.registry.auth import AUTHENTICATED
 from d4sme.registry.models import Organisation
+from d4sme.reports.disclosure import aggregate
 
 from . import exports, selectors, services
 from .models import Instrument, Response, Stage
@@ -225,13 +226,14 @@ def response_scores(request: HttpRequest, pk: int):
     auth=AUTHENTICATED,
     response={200: dict, 401: Error, 403: Error, 404: Error},
 )
+@aggregate
 def response_benchmark(request: HttpRequest, pk: int):
     """Where the response stands among its peers, or why it is not shown."""
     response = _submitted(request, pk)
     position = getattr(response, "position", None)
     found = exports.benchmark_of(position)
     if found is None:
-        return {"shown": False, "reason": "No peer group of at least 5 organisations yet."}
+        return {"shown": False, "reason": "No peer group of at least 5 other organisations yet."}
     return {"shown": True, **found}
 
 
@@ -240,6 +242,7 @@ def response_benchmark(request: HttpRequest, pk: int):
     auth=AUTHENTICATED,
     response={200: None, 401: Error, 403: Error, 404: Error},
 )
+@aggregate
 def response_report_pdf(request: HttpRequest, pk: int):
     response = _submitted(request, pk)
     return HttpResponse(
