@@ -327,6 +327,24 @@ PAGES: dict[str, Endpoint] = {
         lambda w: reverse("monitoring:import-new", args=[w.kr_report.pk]),
         {**OWN_REPORT, "analyst": DENIED},
     ),
+    # The report's thread: analysts ask and resolve; its focal points answer too.
+    "monitoring:question-ask": Endpoint(
+        "POST",
+        lambda w: reverse("monitoring:question-ask", args=[w.submitted_report.pk]),
+        {**OWN_REPORT, "focal": DENIED},
+        lambda w: {"text": "Where does 3.1.2 come from?"},
+    ),
+    "monitoring:question-answer": Endpoint(
+        "POST",
+        lambda w: reverse("monitoring:question-answer", args=[w.question.pk]),
+        OWN_REPORT,
+        lambda w: {"text": "From the national survey."},
+    ),
+    "monitoring:question-resolve": Endpoint(
+        "POST",
+        lambda w: reverse("monitoring:question-resolve", args=[w.question.pk]),
+        {**OWN_REPORT, "focal": DENIED},
+    ),
     "monitoring:value-evidence": Endpoint(
         "GET", lambda w: reverse("monitoring:value-evidence", args=[w.evidence.pk]), OWN_REPORT
     ),
@@ -546,6 +564,23 @@ API: dict[str, Endpoint] = {
         {**OWN_REPORT, "analyst": DENIED},
         lambda w: {"values": [{"indicator": "1.1.2", "value": 12}]},
     ),
+    "POST /api/v1/monitoring/submissions/{pk}/questions": Endpoint(
+        "POST",
+        lambda w: f"/api/v1/monitoring/submissions/{w.submitted_report.pk}/questions",
+        {**OWN_REPORT, "focal": DENIED},
+        lambda w: {"text": "Where does 3.1.2 come from?", "indicator": "3.1.2"},
+    ),
+    "POST /api/v1/monitoring/questions/{pk}/answers": Endpoint(
+        "POST",
+        lambda w: f"/api/v1/monitoring/questions/{w.question.pk}/answers",
+        OWN_REPORT,
+        lambda w: {"text": "From the national survey."},
+    ),
+    "POST /api/v1/monitoring/questions/{pk}/resolve": Endpoint(
+        "POST",
+        lambda w: f"/api/v1/monitoring/questions/{w.question.pk}/resolve",
+        {**OWN_REPORT, "focal": DENIED},
+    ),
     "POST /api/v1/monitoring/submissions/{pk}/move": Endpoint(
         "POST",
         lambda w: f"/api/v1/monitoring/submissions/{w.submitted_report.pk}/move",
@@ -631,10 +666,14 @@ def access_world(world):
 
 
 def monitoring_for(world) -> None:
-    from d4sme.monitoring import reviews
     from d4sme.monitoring.models import Framework, SubmissionStatus, ValueImport
-    from d4sme.monitoring.services import submission_move, values_save
-    from tests.monitoring.conftest import APEC, entry, focal_point, report
+    from d4sme.monitoring.services import (
+        question_ask,
+        review_create,
+        submission_move,
+        values_save,
+    )
+    from tests.monitoring.conftest import APEC, entry, focal_point, mark_the_rest, report
 
     world.plan = Framework.objects.get(code=APEC)
     focal = world.users["focal"] = focal_point("focal@example.org")
@@ -658,11 +697,15 @@ def monitoring_for(world) -> None:
     values_save(
         submission=world.submitted_report, user=focal, entries=[entry(world.plan, "3.1.2", 30)]
     )
+    mark_the_rest(world.submitted_report, focal)
     submission_move(submission=world.submitted_report, user=focal, to=SubmissionStatus.SUBMITTED)
+    world.question = question_ask(
+        submission=world.submitted_report, user=world.users["analyst"], text="Which survey?"
+    )
     world.value_import = ValueImport.objects.create(
         submission=world.kr_report, file_name="values.csv", content=b"", created_by=focal
     )
-    world.review = reviews.review_create(
+    world.review = review_create(
         framework=world.plan,
         user=world.users["analyst"],
         kind="midterm",

@@ -15,7 +15,16 @@ from ninja import Field, Query, Router, Schema
 from d4sme.registry.auth import AUTHENTICATED
 
 from . import regional, selectors, services
-from .models import Flag, Framework, Indicator, Submission, SubmissionStatus, Target, Value
+from .models import (
+    Flag,
+    Framework,
+    Indicator,
+    Question,
+    Submission,
+    SubmissionStatus,
+    Target,
+    Value,
+)
 
 router = Router(tags=["monitoring"])
 
@@ -220,6 +229,7 @@ def _submission_out(s: Submission, values: bool = False) -> dict:
         "status": s.status,
         "submitted_at": s.submitted_at,
         "approved_at": s.approved_at,
+        "late": s.is_late,
         "note": s.note,
     }
     if values:
@@ -227,7 +237,21 @@ def _submission_out(s: Submission, values: bool = False) -> dict:
             _value_out(v) | {"review_note": v.review_note}
             for v in s.values.select_related("indicator")
         ]
+        out["questions"] = [_question_out(q) for q in selectors.thread_of(s)]
     return out
+
+
+def _question_out(q: Question) -> dict:
+    return {
+        "id": q.pk,
+        "indicator": q.indicator.code if q.indicator else None,
+        "text": q.text,
+        "asked_by": q.asked_by.email,
+        "asked_at": q.created_at,
+        "open": q.is_open,
+        "resolved_at": q.resolved_at,
+        "answers": [{"text": a.text, "by": a.by.email, "at": a.at} for a in q.answers.all()],
+    }
 
 
 @router.get("/monitoring/submissions", response=list[dict], auth=AUTHENTICATED)
@@ -247,7 +271,9 @@ class ValueIn(Schema):
     category: str = ""
     value: float | None = None
     text: str = ""
-    status: str = Field("", description="'', E, P, M (not available) or Z (not applicable)")
+    status: str = Field(
+        "", description="'', E, P, M (not available), Z (not applicable) or L (not collected)"
+    )
     comment: str = ""
     source: str = ""
 
@@ -276,7 +302,7 @@ def submission_values(request: HttpRequest, pk: int, payload: ValuesIn):
     )
     bad = sorted({v.status for v in payload.values} - set(Flag.values))
     if bad:
-        raise ValidationError({"status": f"Not a status: {', '.join(bad)}; use E, P, M or Z."})
+        raise ValidationError({"status": f"Not a status: {', '.join(bad)}; use E, P, M, Z or L."})
     entries = [
         services.Entry(
             indicator=indicators[v.indicator],
@@ -390,3 +416,60 @@ def target_save(request: HttpRequest, code: str, payload: TargetsIn):
         ],
     )
     return {"changed": changed}
+
+
+class QuestionIn(Schema):
+    text: str = Field(..., min_length=1, max_length=4000)
+    indicator: str = Field("", description="An indicator's code, or empty for the whole report.")
+
+
+def _question(request: HttpRequest, pk: int) -> Question:
+    question = Question.objects.select_related("submission__cycle__framework").get(pk=pk)
+    _submission(request, question.submission_id)
+    return question
+
+
+@router.post(
+    "/monitoring/submissions/{pk}/questions",
+    response={200: dict, 400: Error, 403: Error, 404: Error},
+    auth=AUTHENTICATED,
+)
+def question_ask(request: HttpRequest, pk: int, payload: QuestionIn):
+    """Ask a question about a report, or one of its indicators (analysts)."""
+    submission = _submission(request, pk)
+    indicator = None
+    if payload.indicator:
+        indicator = _indicators_named(submission.cycle.framework, {payload.indicator})[
+            payload.indicator
+        ]
+    question = services.question_ask(
+        submission=submission, user=request.user, text=payload.text, indicator=indicator
+    )
+    return _question_out(question)
+
+
+class AnswerIn(Schema):
+    text: str = Field(..., min_length=1, max_length=4000)
+
+
+@router.post(
+    "/monitoring/questions/{pk}/answers",
+    response={200: dict, 400: Error, 403: Error, 404: Error},
+    auth=AUTHENTICATED,
+)
+def question_answer(request: HttpRequest, pk: int, payload: AnswerIn):
+    """Answer an open question (the report's focal points and the analysts)."""
+    question = _question(request, pk)
+    services.question_answer(question=question, user=request.user, text=payload.text)
+    return _question_out(Question.objects.get(pk=question.pk))
+
+
+@router.post(
+    "/monitoring/questions/{pk}/resolve",
+    response={200: dict, 400: Error, 403: Error, 404: Error},
+    auth=AUTHENTICATED,
+)
+def question_resolve(request: HttpRequest, pk: int):
+    """Resolve and close a question (analysts)."""
+    question = services.question_resolve(question=_question(request, pk), user=request.user)
+    return _question_out(question)

@@ -2,7 +2,8 @@
 
 Every value is invented (its source says so). Sixteen of the 21 economies report 2021 to
 2023 and have them approved; the demo focal point's economy (Korea) has its 2024 report
-open as a draft; two more 2024 reports wait for review. Baselines (2020) and 2024 targets
+open as a draft; two more 2024 reports wait for review. A submitted report gives every
+indicator a value or the status "not collected", as the submission rule asks. Baselines (2020) and 2024 targets
 exist per economy for most quantitative indicators, and for the region. The mid-term review
 is taken after the 2021 reports were approved, so its snapshot shows only them, as it would
 have in 2022.
@@ -19,9 +20,10 @@ from simple_history.utils import bulk_create_with_history
 
 from d4sme.registry.models import Role, User
 
-from . import reviews
+from . import services
 from .models import (
     Aggregation,
+    Flag,
     Framework,
     Measure,
     Proposal,
@@ -146,6 +148,19 @@ def reporting_demo(seed: int = 7) -> list[str]:
             )
     Target.objects.bulk_create(targets)
 
+    qualitative = list(framework.indicators.filter(measure=Measure.QUALITATIVE))
+
+    def missing(submission: Submission, indicator, period: int, economy: str) -> Value:
+        return Value(
+            submission=submission,
+            indicator=indicator,
+            economy_id=economy,
+            period=period,
+            flag=Flag.NOT_COLLECTED,
+            source=SOURCE,
+            updated_by=focal,
+        )
+
     def report(period: int, economy: str, status: str) -> Submission:
         cycle = cycles[period]
         at = timezone.make_aware(
@@ -163,6 +178,9 @@ def reporting_demo(seed: int = 7) -> list[str]:
         values = []
         for indicator in indicators:
             if rng.random() < 0.15:  # some indicators go unreported
+                if status != SubmissionStatus.DRAFT:
+                    # A submitted report says why: these were not collected that year.
+                    values.append(missing(submission, indicator, period, economy))
                 continue
             base, growth = shape[(indicator.pk, economy)]
             values.append(
@@ -176,6 +194,8 @@ def reporting_demo(seed: int = 7) -> list[str]:
                     updated_by=focal,
                 )
             )
+        if status != SubmissionStatus.DRAFT:
+            values += [missing(submission, i, period, economy) for i in qualitative]
         bulk_create_with_history(values, Value, default_user=focal)
         if status in (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED):
             SubmissionEvent.objects.create(
@@ -190,7 +210,7 @@ def reporting_demo(seed: int = 7) -> list[str]:
     lines = []
     for economy in reporting:
         report(2021, economy, SubmissionStatus.APPROVED)
-    review = reviews.review_create(
+    review = services.review_create(
         framework=framework,
         user=analyst,
         kind="midterm",

@@ -199,6 +199,28 @@ class MoveForm(forms.Form):
     )
 
 
+class QuestionForm(forms.Form):
+    indicator = forms.ModelChoiceField(
+        label=_("About the indicator"),
+        queryset=Indicator.objects.none(),
+        required=False,
+        empty_label=_("The report as a whole"),
+    )
+    text = forms.CharField(
+        label=_("Question"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, framework, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = framework.indicators.all()
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(
+        label=_("Answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),

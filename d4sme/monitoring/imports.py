@@ -8,6 +8,7 @@ and period must be the report's.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,10 @@ from . import exports, sdmx, services
 from .models import CATEGORIES, Dimension, Flag, Submission, ValueImport
 from .services import Entry
 
+logger = logging.getLogger(__name__)
+# Problems found while reading a file, each with the row (or observation) it is about.
+Messages = list[tuple[int | None, str]]
+
 COLUMNS = ["indicator", "dimension", "category", "value", "text", "status", "comment", "source"]
 MAX_MESSAGES = 100
 # Status words a file may use, besides the SDMX codes.
@@ -32,7 +37,9 @@ STATUS_WORDS = {
     "provisional": Flag.PROVISIONAL,
     "not available": Flag.NOT_AVAILABLE,
     "not applicable": Flag.NOT_APPLICABLE,
+    "not collected": Flag.NOT_COLLECTED,
 } | {code.lower(): code for code in Flag.values if code}
+STATUS_NAMES = ["estimated", "provisional", "not available", "not applicable", "not collected"]
 
 
 def template_rows(submission_or_framework) -> list[list[str]]:
@@ -55,42 +62,43 @@ def _number(text: str):
 
 
 def entries_from_table(
-    submission: Submission, rows: list[dict[str, str]], errors: list[str], first_row: int = 2
+    submission: Submission, rows: list[dict[str, str]], errors: Messages, first_row: int = 2
 ) -> list[Entry]:
+    """An entry for each row that reads well; every problem of every other row in ``errors``."""
     indicators = {i.code: i for i in submission.cycle.framework.indicators.all()}
     if rows and "indicator" not in rows[0]:
-        errors.append(_("The file has no “indicator” column; use the template's columns."))
+        errors.append((None, _("The file has no “indicator” column; use the template's columns.")))
         return []
     entries = []
     for n, row in enumerate(rows, start=first_row):
+        found = []
         code = row.get("indicator", "").strip()
         indicator = indicators.get(code)
-        if indicator is None:
-            errors.append(
-                _("Row %(row)s: no indicator “%(code)s” in this plan.") % {"row": n, "code": code}
-            )
-            continue
+        if not code:
+            found.append(_("name the indicator by its code."))
+        elif indicator is None:
+            found.append(_("no indicator “%(code)s” in this plan.") % {"code": code})
         dimension = row.get("dimension", "").strip().lower()
         if dimension and dimension not in Dimension.values:
-            errors.append(
-                _("Row %(row)s: “%(dimension)s” is not a breakdown; use one of %(allowed)s.")
-                % {"row": n, "dimension": dimension, "allowed": ", ".join(Dimension.values)}
+            found.append(
+                _("“%(dimension)s” is not a breakdown; use one of %(allowed)s.")
+                % {"dimension": dimension, "allowed": ", ".join(Dimension.values)}
             )
-            continue
         status = row.get("status", "").strip()
         flag = STATUS_WORDS.get(status.lower())
         if flag is None:
-            errors.append(
-                _("Row %(row)s: “%(status)s” is not a status.") % {"row": n, "status": status}
+            found.append(
+                _("“%(status)s” is not a status; use one of %(allowed)s.")
+                % {"status": status, "allowed": ", ".join(STATUS_NAMES)}
             )
-            continue
         try:
             value = _number(row.get("value", ""))
         except ValueError:
-            errors.append(
-                _("Row %(row)s: “%(value)s” is not a number.")
-                % {"row": n, "value": row.get("value")}
-            )
+            found.append(_("“%(value)s” is not a number.") % {"value": row.get("value")})
+        errors.extend(
+            (n, _("Row %(row)s: %(problem)s") % {"row": n, "problem": problem}) for problem in found
+        )
+        if found:
             continue
         entries.append(
             Entry(
@@ -126,43 +134,55 @@ def disaggregation_code(dimension: str, category: str) -> str:
     )
 
 
-def entries_from_sdmx(submission: Submission, content: bytes, errors: list[str]) -> list[Entry]:
+def entries_from_sdmx(submission: Submission, content: bytes, errors: Messages) -> list[Entry]:
     structure = exports.structure_of(submission.cycle.framework)
     try:
         observations = sdmx.read(content)
     except sdmx.SdmxError as exc:
-        errors.append(str(exc))
-        return []
-    try:
-        rows = sdmx.rows_from(structure, observations)
-    except (sdmx.SdmxError, KeyError, ValueError) as exc:
-        errors.append(
-            _("The message does not follow this plan's structure: %(error)s") % {"error": exc}
-        )
+        errors.append((None, str(exc)))
         return []
     indicators = {i.code: i for i in submission.cycle.framework.indicators.all()}
     entries = []
-    for n, row in enumerate(rows, start=1):
+    for n, observation in enumerate(observations, start=1):
+        # One observation at a time, so that every observation's problem is reported.
+        try:
+            (row,) = sdmx.rows_from(structure, [observation])
+        except (sdmx.SdmxError, KeyError, ValueError) as exc:
+            errors.append(
+                (
+                    n,
+                    _("The message does not follow this plan's structure: %(error)s")
+                    % {"error": exc},
+                )
+            )
+            continue
         where = _("Observation %(n)s") % {"n": n}
         if row["economy"] != submission.economy_id or int(row["period"]) != submission.cycle.period:
             errors.append(
-                _(
-                    "%(where)s: it is about %(economy)s %(period)s, not this report's %(ours)s %(year)s."
+                (
+                    n,
+                    _(
+                        "%(where)s: it is about %(economy)s %(period)s, not this report's "
+                        "%(ours)s %(year)s."
+                    )
+                    % {
+                        "where": where,
+                        "economy": row["economy"],
+                        "period": row["period"],
+                        "ours": submission.economy_id,
+                        "year": submission.cycle.period,
+                    },
                 )
-                % {
-                    "where": where,
-                    "economy": row["economy"],
-                    "period": row["period"],
-                    "ours": submission.economy_id,
-                    "year": submission.cycle.period,
-                }
             )
             continue
         indicator = indicators.get(row["indicator"])
         if indicator is None:
             errors.append(
-                _("%(where)s: no indicator “%(code)s” in this plan.")
-                % {"where": where, "code": row["indicator"]}
+                (
+                    n,
+                    _("%(where)s: no indicator “%(code)s” in this plan.")
+                    % {"where": where, "code": row["indicator"]},
+                )
             )
             continue
         dimension, category = _disaggregation(row["disaggregation"])
@@ -181,7 +201,7 @@ def entries_from_sdmx(submission: Submission, content: bytes, errors: list[str])
 
 
 def entries_from_file(
-    submission: Submission, name: str, content: bytes, errors: list[str]
+    submission: Submission, name: str, content: bytes, errors: Messages
 ) -> list[Entry]:
     head = content[:400].lstrip().lower()
     if name.lower().endswith(".xml") or head.startswith(b"<?xml") or head.startswith(b"<"):
@@ -193,33 +213,33 @@ def entries_from_file(
     try:
         rows = read_table(name, content)
     except ValueError as exc:
-        errors.append(str(exc))
+        errors.append((None, str(exc)))
         return []
     if not rows:
-        errors.append(_("The file has no rows."))
+        errors.append((None, _("The file has no rows.")))
         return []
     return entries_from_table(submission, rows, errors)
 
 
-def import_run(import_id: int) -> str:
-    """Check a queued upload and write it whole, or keep its problems and write nothing."""
-    job = ValueImport.objects.select_related("submission__cycle__framework", "created_by").get(
-        pk=import_id
-    )
-    job.status = ValueImport.Status.RUNNING
-    job.save(update_fields=["status", "updated_at"])
-    errors: list[str] = []
-    entries = entries_from_file(job.submission, job.file_name, bytes(job.content), errors)
-    job.rows_total = len(entries) + len(errors)
-    job.rows_done = len(entries)
-    job.save(update_fields=["rows_total", "rows_done", "updated_at"])
-    if not errors:
+def _problems(job: ValueImport, entries: list[Entry], errors: Messages) -> list[str]:
+    """Every problem of the file in row order: its unreadable rows, and what the checks find
+    in the rest."""
+    found = list(errors)
+    if errors:
+        # Judge the rows that read well too, so that one upload reports everything.
+        found += services.values_check(job.submission, entries).by_row()
+    else:
         try:
             services.values_save(submission=job.submission, user=job.created_by, entries=entries)
         except ValidationError as exc:
-            errors = list(exc.messages)
+            found += [(None, m) for m in exc.messages]
         except PermissionDenied as exc:
-            errors = [str(exc)]
+            found.append((None, str(exc)))
+    # Problems of the file as a whole first, then row by row (sorting is stable).
+    return [message for _row, message in sorted(found, key=lambda item: item[0] or 0)]
+
+
+def _finish(job: ValueImport, errors: list[str]) -> str:
     if errors:
         shown = errors[:MAX_MESSAGES]
         if len(errors) > MAX_MESSAGES:
@@ -231,7 +251,38 @@ def import_run(import_id: int) -> str:
         return f"rejected with {len(errors)} problems"
     job.status, job.errors = ValueImport.Status.DONE, []
     job.save(update_fields=["status", "errors", "updated_at"])
-    return f"imported {len(entries)} values"
+    return f"imported {job.rows_done} values"
+
+
+def import_run(import_id: int) -> str:
+    """Check a queued upload and write it whole, or keep its problems and write nothing.
+
+    The job always ends "done" or "failed": an unexpected error is logged for the
+    administrators and the uploader is told that nothing was imported and what to do.
+    """
+    job = ValueImport.objects.select_related("submission__cycle__framework", "created_by").get(
+        pk=import_id
+    )
+    job.status = ValueImport.Status.RUNNING
+    job.save(update_fields=["status", "updated_at"])
+    try:
+        read: Messages = []
+        entries = entries_from_file(job.submission, job.file_name, bytes(job.content), read)
+        job.rows_done = len(entries)
+        job.rows_total = len(entries) + len({row for row, _message in read if row is not None})
+        job.save(update_fields=["rows_total", "rows_done", "updated_at"])
+        errors = _problems(job, entries, read)
+    except Exception:
+        logger.exception("Upload %s of values stopped on an unexpected error", job.pk)
+        errors = [
+            _(
+                "The file could not be checked because of an error on our side; nothing was "
+                "imported. Upload it again; if this happens again, send the file to the "
+                "platform's administrators and mention upload number %(number)s."
+            )
+            % {"number": job.pk}
+        ]
+    return _finish(job, errors)
 
 
 # Dimensions that name the country or economy in the messages statistical offices publish.

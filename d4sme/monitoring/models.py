@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -284,6 +285,13 @@ class Submission(TimestampedModel):
     def is_editable(self) -> bool:
         return self.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
 
+    @property
+    def is_late(self) -> bool:
+        """Whether it was first submitted after its cycle closed (in the site's time zone)."""
+        if self.submitted_at is None:
+            return False
+        return timezone.localdate(self.submitted_at) > self.cycle.closes_on
+
 
 class SubmissionEvent(models.Model):
     """One move of a submission through the workflow, with its note."""
@@ -302,6 +310,69 @@ class SubmissionEvent(models.Model):
         return f"{self.submission}: {self.from_status} → {self.to_status}"
 
 
+class Question(TimestampedModel):
+    """An analyst's question about a report (or one indicator of it), and its thread.
+
+    Focal points and analysts answer in the thread while it is open; once an analyst
+    resolves it, it is closed.
+    """
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="questions")
+    indicator = models.ForeignKey(
+        "Indicator",
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for a question about the report as a whole."),
+    )
+    text = models.TextField(_("question"))
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["submission", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True, resolved_by__isnull=True)
+                | Q(resolved_at__isnull=False, resolved_by__isnull=False),
+                name="resolved_question_says_by_whom",
+            )
+        ]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self) -> str:
+        return f"{self.submission}: {self.text[:40]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class Answer(models.Model):
+    """One message in a question's thread."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    text = models.TextField(_("answer"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["question", "at", "id"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.text[:40]}"
+
+
 class Flag(models.TextChoices):
     """The observation status a reporter gives a value (SDMX OBS_STATUS codes in brackets)."""
 
@@ -310,6 +381,11 @@ class Flag(models.TextChoices):
     PROVISIONAL = "P", _("Provisional")
     NOT_AVAILABLE = "M", _("Not available")
     NOT_APPLICABLE = "Z", _("Not applicable")
+    NOT_COLLECTED = "L", _("Not collected")
+
+
+# Statuses that stand for a value instead of giving one: the value and text stay empty.
+MISSING_FLAGS = (Flag.NOT_AVAILABLE, Flag.NOT_APPLICABLE, Flag.NOT_COLLECTED)
 
 
 class Value(models.Model):
@@ -355,7 +431,7 @@ class Value(models.Model):
                 name="value_category_needs_dimension",
             ),
             models.CheckConstraint(
-                condition=~Q(flag__in=["M", "Z"]) | Q(value__isnull=True, text=""),
+                condition=~Q(flag__in=["M", "Z", "L"]) | Q(value__isnull=True, text=""),
                 name="missing_value_is_empty",
             ),
         ]
@@ -369,7 +445,7 @@ class Value(models.Model):
 
     @property
     def display(self) -> str:
-        if self.flag in (Flag.NOT_AVAILABLE, Flag.NOT_APPLICABLE):
+        if self.flag in MISSING_FLAGS:
             return str(self.get_flag_display())
         if self.value is not None:
             return f"{self.value:,.10g}"

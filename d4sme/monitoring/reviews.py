@@ -15,12 +15,11 @@ import json
 import math
 from collections import Counter
 
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from . import charts, selectors
-from .models import Framework, Measure, Review, ReviewSection
+from .models import Framework, Measure, Review
 from .progress import Status
 
 # 2: the region's row compares the same economies in both years, with its method and coverage.
@@ -108,24 +107,6 @@ def snapshot_id(snapshot: dict) -> str:
     content = {k: v for k, v in snapshot.items() if k != "taken_at"}
     digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
     return f"{snapshot['framework']['code'][:6]}-{digest[:12]}"
-
-
-@transaction.atomic
-def review_create(*, framework: Framework, user, kind: str, year: int, title: str) -> Review:
-    snapshot = snapshot_take(framework)
-    review = Review.objects.create(
-        framework=framework,
-        kind=kind,
-        year=year,
-        title=title,
-        snapshot=snapshot,
-        snapshot_id=snapshot_id(snapshot),
-        created_by=user,
-    )
-    ReviewSection.objects.create(review=review, priority_area=None)
-    for area in framework.priority_areas.all():
-        ReviewSection.objects.create(review=review, priority_area=area)
-    return review
 
 
 def _labelled(indicator: dict) -> dict:

@@ -47,12 +47,21 @@ def is_focal_point_for_economy(user, economy_code) -> bool:
     return bool(economy_code) and economy_code in focal_economies(user)
 
 
+@rules.predicate
+def is_focal_point_of_question(user, question) -> bool:
+    return question is not None and question.submission.economy_id in focal_economies(user)
+
+
 can_review = is_analyst | is_administrator
 rules.add_perm("monitoring.view_submission", is_focal_point_of | can_review)
 rules.add_perm("monitoring.change_submission", (is_focal_point_of & is_open) | is_administrator)
 rules.add_perm("monitoring.review_submission", can_review)
 rules.add_perm("monitoring.view_framework", is_public | is_focal_point | can_review)
 rules.add_perm("monitoring.write_review", can_review)
+# The thread of a report: analysts ask and resolve; the economy's focal points answer too.
+rules.add_perm("monitoring.ask_question", can_review)
+rules.add_perm("monitoring.answer_question", is_focal_point_of_question | can_review)
+rules.add_perm("monitoring.resolve_question", can_review)
 # Baselines and targets: an economy's by its focal points, any (and the region's) by analysts.
 rules.add_perm("monitoring.set_targets", is_focal_point_for_economy | can_review)
 rules.add_perm("monitoring.view_proposals", is_focal_point | can_review)

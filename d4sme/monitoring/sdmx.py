@@ -100,6 +100,7 @@ FLAGS = {
     "P": "Provisional value",
     "M": "Missing value; not available",
     "Z": "Not applicable",
+    "L": "Missing value; data exist but were not collected",
 }
 
 ECONOMY, INDICATOR, DISAGGREGATION, TIME_PERIOD = (

@@ -328,7 +328,7 @@ class Completeness:
     def on_time(self) -> bool | None:
         if self.submission is None or self.submission.submitted_at is None:
             return None
-        return self.submission.submitted_at.date() <= self.submission.cycle.closes_on
+        return not self.submission.is_late
 
 
 def completeness(cycle: ReportingCycle) -> list[Completeness]:
@@ -345,7 +345,7 @@ def completeness(cycle: ReportingCycle) -> list[Completeness]:
     ):
         if flag == Flag.NOT_APPLICABLE:
             counts[economy_id]["na"] += 1
-        elif flag != Flag.NOT_AVAILABLE:
+        elif flag not in (Flag.NOT_AVAILABLE, Flag.NOT_COLLECTED):
             counts[economy_id]["reported"] += 1
     return [
         Completeness(
@@ -418,3 +418,47 @@ def audit_of(submission: Submission) -> list[dict]:
             }
         )
     return changes[::-1]
+
+
+@dataclass
+class ReviewRow:
+    """One indicator as an analyst reviews it: the report's total beside earlier years."""
+
+    indicator: Indicator
+    value: Value | None
+    earlier: list[tuple[int, str, bool]]  # (year, value as shown, approved), oldest first
+
+
+def review_rows(submission: Submission) -> list[ReviewRow]:
+    """Every indicator of the report's plan in plan order, with the report's total (None for a
+    hole) and the economy's totals of earlier years, as reported in its other reports."""
+    current = {
+        v.indicator_id: v
+        for v in submission.values.filter(dimension="").select_related("indicator")
+    }
+    earlier: dict[int, list[tuple[int, str, bool]]] = defaultdict(list)
+    for value in (
+        Value.objects.filter(
+            economy_id=submission.economy_id,
+            indicator__framework_id=submission.cycle.framework_id,
+            period__lt=submission.cycle.period,
+            dimension="",
+        )
+        .select_related("submission")
+        .order_by("period")
+    ):
+        earlier[value.indicator_id].append(
+            (value.period, value.display, value.submission.status == SubmissionStatus.APPROVED)
+        )
+    return [
+        ReviewRow(indicator, current.get(indicator.pk), earlier.get(indicator.pk, []))
+        for indicator in submission.cycle.framework.indicators.all()
+    ]
+
+
+def thread_of(submission: Submission) -> list:
+    """The report's questions, open ones first, each with its answers in order."""
+    questions = submission.questions.select_related(
+        "indicator", "asked_by", "resolved_by"
+    ).prefetch_related("answers__by")
+    return sorted(questions, key=lambda q: (not q.is_open, q.created_at, q.pk))

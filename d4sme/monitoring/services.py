@@ -22,21 +22,32 @@ from django.utils.translation import gettext as _
 
 from d4sme.registry.models import Economy
 
+from . import reviews
 from .models import (
     CATEGORIES,
     EXHAUSTIVE,
+    MISSING_FLAGS,
+    Answer,
     Dimension,
     Flag,
+    Framework,
     Indicator,
     Measure,
+    Question,
     ReportingCycle,
+    Review,
+    ReviewSection,
     Submission,
     SubmissionEvent,
     SubmissionStatus,
     Value,
+    ValueImport,
 )
+from .tasks import values_import
 
-MISSING = {Flag.NOT_AVAILABLE, Flag.NOT_APPLICABLE}
+MISSING = set(MISSING_FLAGS)
+SOURCE_LENGTH = Value._meta.get_field("source").max_length
+CATEGORY_LENGTH = Value._meta.get_field("category").max_length
 # A value further than this many robust standard deviations from the economy's own earlier
 # values (modified z-score, Iglewicz and Hoaglin) needs a comment; with fewer than three
 # earlier values, a change beyond this factor does.
@@ -100,19 +111,25 @@ class Problems:
     by_key: dict[tuple[int, str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
     general: list[str] = field(default_factory=list)
     labels: dict[tuple[int, str, str], str] = field(default_factory=dict)
+    rows: dict[tuple[int, str, str], int | None] = field(default_factory=dict)
 
     def add(self, entry: Entry, message: str) -> None:
         self.by_key[entry.key].append(message)
         self.labels.setdefault(entry.key, entry.label())
+        self.rows.setdefault(entry.key, entry.row)
 
     def __bool__(self) -> bool:
         return bool(self.general) or any(self.by_key.values())
 
     def messages(self) -> list[str]:
         """Every message, each starting with the value it is about."""
-        found = list(self.general)
+        return [message for _row, message in self.by_row()]
+
+    def by_row(self) -> list[tuple[int | None, str]]:
+        """Every message with the line of the uploaded file it is about (None: no line)."""
+        found = [(None, m) for m in self.general]
         for key, messages in self.by_key.items():
-            found += [f"{self.labels[key]}: {m}" for m in messages]
+            found += [(self.rows.get(key), f"{self.labels[key]}: {m}") for m in messages]
         return found
 
 
@@ -139,42 +156,66 @@ def range_problem(indicator: Indicator, value: float) -> str | None:
     return None
 
 
+def _check_breakdown(entry: Entry, problems: Problems) -> None:
+    if entry.dimension not in entry.indicator.disaggregations:
+        problems.add(entry, _("this indicator is not broken down by this dimension."))
+        return
+    allowed = CATEGORIES.get(entry.dimension)
+    if not entry.category:
+        problems.add(entry, _("name the category."))
+    elif allowed is not None and entry.category not in allowed:
+        problems.add(
+            entry,
+            _("“%(category)s” is not a category; use one of %(allowed)s.")
+            % {"category": entry.category, "allowed": ", ".join(allowed)},
+        )
+    elif len(entry.category) > CATEGORY_LENGTH:
+        problems.add(
+            entry,
+            _("a category's code may be %(count)s characters at most.")
+            % {"count": CATEGORY_LENGTH},
+        )
+
+
 def _check_entry(entry: Entry, problems: Problems) -> None:
+    """Add every problem of one value on its own: its breakdown, its status, its content."""
     indicator = entry.indicator
     if entry.dimension:
-        if entry.dimension not in indicator.disaggregations:
-            problems.add(entry, _("this indicator is not broken down by this dimension."))
-            return
-        allowed = CATEGORIES.get(entry.dimension)
-        if allowed is not None and entry.category not in allowed:
-            problems.add(
-                entry,
-                _("“%(category)s” is not a category; use one of %(allowed)s.")
-                % {"category": entry.category, "allowed": ", ".join(allowed)},
-            )
-            return
-        if not entry.category:
-            problems.add(entry, _("name the category."))
-    if entry.flag and entry.flag not in Flag.values:
-        problems.add(entry, _("“%(flag)s” is not a status.") % {"flag": entry.flag})
-        return
-    if entry.flag in MISSING:
+        _check_breakdown(entry, problems)
+    if len(entry.source.strip()) > SOURCE_LENGTH:
+        problems.add(
+            entry, _("the source may be %(count)s characters at most.") % {"count": SOURCE_LENGTH}
+        )
+    flag: str | None = entry.flag
+    if flag and flag not in Flag.values:
+        problems.add(
+            entry,
+            _("“%(flag)s” is not a status; use one of %(allowed)s.")
+            % {"flag": flag, "allowed": ", ".join(str(label) for label in Flag.labels)},
+        )
+        flag = None  # still judge what the row gives, without asking for a status again
+    if flag in MISSING:
         if entry.value is not None or entry.text.strip():
             problems.add(
-                entry, _("a value marked not available or not applicable must be left empty.")
+                entry,
+                _(
+                    "a value marked not available, not applicable or not collected "
+                    "must be left empty."
+                ),
             )
         return
     if indicator.measure == Measure.QUALITATIVE:
         if entry.value is not None:
             problems.add(entry, _("this indicator is qualitative: describe it in words."))
-        elif not entry.text.strip():
+        elif not entry.text.strip() and flag is not None:
             problems.add(entry, _("describe it, or mark it not available."))
         return
     if entry.text.strip():
         problems.add(entry, _("enter a number."))
         return
     if entry.value is None:
-        problems.add(entry, _("enter a number, or mark it not available."))
+        if flag is not None:
+            problems.add(entry, _("enter a number, or mark it not available."))
         return
     problem = range_problem(indicator, entry.value)
     if problem:
@@ -267,9 +308,15 @@ def _check_outliers(submission: Submission, entries: list[Entry], problems: Prob
 
 
 def values_check(submission: Submission, entries: list[Entry]) -> Problems:
-    """Every problem with a batch, judged together with the values already stored."""
+    """Every problem with a batch, judged together with the values already stored.
+
+    Each value is judged on its own first; the rules across values (a total against its
+    breakdown, a value against the economy's history) then judge the values that passed,
+    so one pass reports everything wrong with the batch.
+    """
     problems = Problems()
     seen = set()
+    judged = []
     for entry in entries:
         if entry.indicator.framework_id != submission.cycle.framework_id:
             problems.add(entry, _("this indicator belongs to another plan."))
@@ -280,16 +327,19 @@ def values_check(submission: Submission, entries: list[Entry]) -> Problems:
         seen.add(entry.key)
         if not entry.is_empty:
             _check_entry(entry, problems)
-    if problems:
-        return problems
-    merged = {e.key: e for e in stored_entries(submission)}
-    for entry in entries:
+        judged.append(entry)
+    # A value with a problem counts neither as given nor as stored: the rules across values
+    # would otherwise judge a number the reporter is about to correct.
+    doubtful = {key for key, messages in problems.by_key.items() if messages}
+    sound = [e for e in judged if e.key not in doubtful]
+    merged = {e.key: e for e in stored_entries(submission) if e.key not in doubtful}
+    for entry in sound:
         if entry.is_empty:
             merged.pop(entry.key, None)
         else:
             merged[entry.key] = entry
     _check_totals(list(merged.values()), problems)
-    _check_outliers(submission, [e for e in entries if not e.is_empty], problems)
+    _check_outliers(submission, [e for e in sound if not e.is_empty], problems)
     return problems
 
 
@@ -429,13 +479,9 @@ def submission_move(
         raise PermissionDenied(_("You may not make this move."))
     value_notes = {k: v.strip() for k, v in (value_notes or {}).items() if v.strip()}
     if to == SubmissionStatus.SUBMITTED:
-        entries = stored_entries(submission)
-        if not entries:
-            raise ValidationError(_("Enter at least one value before submitting."))
-        problems = Problems()
-        _check_totals(entries, problems)
+        problems = submission_problems(submission)
         if problems:
-            raise ValidationError(problems.messages())
+            raise ValidationError(problems)
     if to == SubmissionStatus.RETURNED:
         if not note.strip() and not value_notes:
             raise ValidationError({"note": _("Say what to correct when you return a report.")})
@@ -447,6 +493,18 @@ def submission_move(
             values[pk].review_note = text
             values[pk]._history_user = user
             values[pk].save(update_fields=["review_note"])
+            # Each note opens a question in the report's thread, where the focal point answers.
+            value = values[pk]
+            where = (
+                f"{Dimension(value.dimension).label}: {value.category} — "
+                if value.dimension
+                else ""
+            )
+            Question.objects.create(
+                submission=submission, indicator=value.indicator, text=where + text, asked_by=user
+            )
+        if note.strip():
+            Question.objects.create(submission=submission, text=note.strip(), asked_by=user)
     SubmissionEvent.objects.create(
         submission=submission, from_status=submission.status, to_status=to, note=note, by=user
     )
@@ -460,6 +518,124 @@ def submission_move(
         submission.note = note.strip()
     submission.save()
     return submission
+
+
+def submission_problems(submission: Submission) -> list[str]:
+    """Why a report cannot be submitted as it stands: every hole and every rule it breaks."""
+    entries = stored_entries(submission)
+    given = {e.indicator.pk for e in entries if not e.dimension}
+    holes = [i.code for i in submission.cycle.framework.indicators.all() if i.pk not in given]
+    messages = []
+    if holes:
+        messages.append(
+            _(
+                "Give each of these indicators a value, or mark it not available, not "
+                "applicable or not collected: %(codes)s."
+            )
+            % {"codes": ", ".join(holes)}
+        )
+    problems = Problems()
+    _check_totals(entries, problems)
+    return messages + problems.messages()
+
+
+@transaction.atomic
+def question_ask(
+    *, submission: Submission, user, text: str, indicator: Indicator | None = None
+) -> Question:
+    """Open a question about a report, or one of its indicators, in the report's thread."""
+    if not user.has_perm("monitoring.ask_question", submission):
+        raise PermissionDenied(_("The analysts ask questions about a report."))
+    if indicator is not None and indicator.framework_id != submission.cycle.framework_id:
+        raise ValidationError({"indicator": _("This indicator belongs to another plan.")})
+    question = Question(
+        submission=submission, indicator=indicator, text=text.strip(), asked_by=user
+    )
+    question.full_clean()
+    question.save()
+    return question
+
+
+def _locked_question(question: Question) -> Question:
+    return (
+        Question.objects.select_for_update().select_related("submission__cycle").get(pk=question.pk)
+    )
+
+
+@transaction.atomic
+def question_answer(*, question: Question, user, text: str) -> Answer:
+    """Add a message to an open question's thread, as its report's focal point or an analyst."""
+    question = _locked_question(question)
+    if not user.has_perm("monitoring.answer_question", question):
+        raise PermissionDenied(_("The report's focal points and the analysts answer here."))
+    if not question.is_open:
+        raise ValidationError(_("This question is resolved and closed; ask a new one."))
+    answer = Answer(question=question, text=text.strip(), by=user)
+    answer.full_clean()
+    answer.save()
+    return answer
+
+
+@transaction.atomic
+def question_resolve(*, question: Question, user) -> Question:
+    """Close a question as resolved; an analyst's move."""
+    question = _locked_question(question)
+    if not user.has_perm("monitoring.resolve_question", question):
+        raise PermissionDenied(_("The analysts resolve questions."))
+    if not question.is_open:
+        raise ValidationError(_("This question is already resolved."))
+    question.resolved_at, question.resolved_by = timezone.now(), user
+    question.save(update_fields=["resolved_at", "resolved_by", "updated_at"])
+    return question
+
+
+@transaction.atomic
+def value_import_create(
+    *, submission: Submission, user, file_name: str, content: bytes
+) -> ValueImport:
+    """Queue an uploaded file of values for checking; the task runs once this commits."""
+    if not user.has_perm("monitoring.change_submission", submission):
+        raise PermissionDenied(_("This report cannot change now."))
+    job = ValueImport.objects.create(
+        submission=submission, file_name=file_name[:200], content=content, created_by=user
+    )
+    transaction.on_commit(lambda: values_import.enqueue(import_id=job.pk))
+    return job
+
+
+@transaction.atomic
+def review_create(*, framework: Framework, user, kind: str, year: int, title: str) -> Review:
+    """Take a snapshot of the plan's data into a new review pack with empty narratives."""
+    if not user.has_perm("monitoring.write_review", framework):
+        raise PermissionDenied(_("Analysts prepare reviews."))
+    snapshot = reviews.snapshot_take(framework)
+    review = Review(
+        framework=framework,
+        kind=kind,
+        year=year,
+        title=title,
+        snapshot=snapshot,
+        snapshot_id=reviews.snapshot_id(snapshot),
+        created_by=user,
+    )
+    review.full_clean()
+    review.save()
+    ReviewSection.objects.create(review=review, priority_area=None)
+    ReviewSection.objects.bulk_create(
+        ReviewSection(review=review, priority_area=area) for area in framework.priority_areas.all()
+    )
+    return review
+
+
+@transaction.atomic
+def review_section_save(*, section: ReviewSection, user, body: str) -> ReviewSection:
+    """Write the narrative of one section of a review pack."""
+    if not user.has_perm("monitoring.write_review", section.review.framework):
+        raise PermissionDenied(_("Analysts write reviews."))
+    section.body, section.updated_by = body, user
+    section.full_clean()
+    section.save()
+    return section
 
 
 @dataclass

@@ -8,7 +8,6 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,8 +21,10 @@ from d4sme.reports.tables import csv_text
 
 from . import charts, derived, exports, imports, ranking, reviews, selectors, services
 from .forms import (
+    AnswerForm,
     MoveForm,
     ProposalForm,
+    QuestionForm,
     ReportForm,
     ReviewForm,
     SectionForm,
@@ -35,6 +36,7 @@ from .models import (
     Indicator,
     Measure,
     Proposal,
+    Question,
     ReportingCycle,
     Review,
     ReviewSection,
@@ -45,7 +47,6 @@ from .models import (
     ValueImport,
 )
 from .rules import focal_economies
-from .tasks import values_import
 
 
 def _framework_for(request: HttpRequest, code: str) -> Framework:
@@ -353,10 +354,21 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (title, [(i, cells_by_indicator[i.pk]) for i in members]) for title, members in groups
     ]
     returned = [v for v in submission.values.select_related("indicator") if v.review_note]
+    given = {v.indicator_id for v in submission.values.all() if not v.dimension}
+    user = request.user
     return render(
         request,
         "monitoring/submission.html",
         {
+            "holes": [i for i in indicators if i.pk not in given],
+            "review_rows": selectors.review_rows(submission) if not can_edit else [],
+            "thread": selectors.thread_of(submission),
+            "can_ask": user.has_perm("monitoring.ask_question", submission),
+            "can_answer": user.has_perm("monitoring.answer_question", None)
+            or submission.economy_id in focal_economies(user),
+            "can_resolve": user.has_perm("monitoring.resolve_question", None),
+            "question_form": QuestionForm(framework=framework),
+            "answer_form": AnswerForm(),
             "submission": submission,
             "framework": framework,
             "form": form,
@@ -367,7 +379,6 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_submit": can_edit,
             "events": submission.events.select_related("by"),
             "returned": returned,
-            "values": submission.values.select_related("indicator").filter(dimension=""),
             "upload": UploadForm(),
         },
     )
@@ -404,6 +415,77 @@ def submission_move(request: HttpRequest, pk: int) -> HttpResponse:
             % {"status": SubmissionStatus(form.cleaned_data["to"]).label},
         )
     return redirect("monitoring:submission", pk=submission.pk)
+
+
+def _question_for(request: HttpRequest, pk: int) -> Question:
+    question = get_object_or_404(
+        Question.objects.select_related("submission__cycle__framework", "submission__economy"),
+        pk=pk,
+    )
+    _submission_for(request, question.submission_id)
+    return question
+
+
+def _to_thread(submission_pk: int) -> HttpResponse:
+    return redirect(reverse("monitoring:submission", args=[submission_pk]) + "#thread")
+
+
+@login_required
+@require_POST
+def question_ask(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _submission_for(request, pk)
+    form = QuestionForm(request.POST, framework=submission.cycle.framework)
+    if not form.is_valid():
+        for error in form.errors.values():
+            messages.error(request, error[0])
+        return _to_thread(submission.pk)
+    try:
+        services.question_ask(
+            submission=submission,
+            user=request.user,
+            text=form.cleaned_data["text"],
+            indicator=form.cleaned_data["indicator"],
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Question asked; the focal point can answer it here."))
+    return _to_thread(submission.pk)
+
+
+@login_required
+@require_POST
+def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question_for(request, pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write an answer of at most 4,000 characters."))
+        return _to_thread(question.submission_id)
+    try:
+        services.question_answer(
+            question=question, user=request.user, text=form.cleaned_data["text"]
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Answer added to the thread."))
+    return _to_thread(question.submission_id)
+
+
+@login_required
+@require_POST
+def question_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question_for(request, pk)
+    try:
+        services.question_resolve(question=question, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Question resolved and closed."))
+    return _to_thread(question.submission_id)
 
 
 @login_required
@@ -445,14 +527,9 @@ def import_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error)
         return redirect("monitoring:submission", pk=submission.pk)
     upload = form.cleaned_data["file"]
-    with transaction.atomic():
-        job = ValueImport.objects.create(
-            submission=submission,
-            file_name=upload.name[:200],
-            content=upload.read(),
-            created_by=request.user,
-        )
-        transaction.on_commit(lambda: values_import.enqueue(import_id=job.pk))
+    job = services.value_import_create(
+        submission=submission, user=request.user, file_name=upload.name, content=upload.read()
+    )
     return redirect("monitoring:import-detail", pk=job.pk)
 
 
@@ -509,10 +586,14 @@ def review_list(request: HttpRequest, code: str) -> HttpResponse:
             raise PermissionDenied(_("Analysts prepare reviews."))
         form = ReviewForm(request.POST)
         if form.is_valid():
-            review = reviews.review_create(
-                framework=framework, user=request.user, **form.cleaned_data
-            )
-            return redirect("monitoring:review-detail", pk=review.pk)
+            try:
+                review = services.review_create(
+                    framework=framework, user=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("monitoring:review-detail", pk=review.pk)
     else:
         planned = framework.review_schedule[0] if framework.review_schedule else {}
         form = ReviewForm(
@@ -571,9 +652,9 @@ def review_section(request: HttpRequest, pk: int, section: int) -> HttpResponse:
     section = get_object_or_404(ReviewSection, pk=section, review=review)
     form = SectionForm(request.POST)
     if form.is_valid():
-        section.body = form.cleaned_data["body"]
-        section.updated_by = request.user
-        section.save()
+        services.review_section_save(
+            section=section, user=request.user, body=form.cleaned_data["body"]
+        )
         messages.success(request, _("Narrative saved."))
     else:
         messages.error(request, _("The narrative is too long."))

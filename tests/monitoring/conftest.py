@@ -45,3 +45,17 @@ def report(plan: Framework, period: int = 2022, economy: str = "KR"):
 
 def entry(plan: Framework, code: str, value=None, **fields) -> Entry:
     return Entry(indicator=plan.indicators.get(code=code), value=value, **fields)
+
+
+def mark_the_rest(submission, user, flag: str = "L") -> None:
+    """Give every indicator the report leaves empty an explicit status (by default "not
+    collected"), as a focal point must before submitting."""
+    from d4sme.monitoring.services import values_save
+
+    given = set(submission.values.filter(dimension="").values_list("indicator_id", flat=True))
+    rest = submission.cycle.framework.indicators.exclude(pk__in=given)
+    values_save(
+        submission=submission,
+        user=user,
+        entries=[Entry(indicator=indicator, flag=flag) for indicator in rest],
+    )

@@ -10,11 +10,11 @@ from pypdf import PdfReader
 
 from d4sme.monitoring import derived, reviews, selectors
 from d4sme.monitoring.models import Indicator, SubmissionStatus, Target
-from d4sme.monitoring.services import submission_move, values_save
+from d4sme.monitoring.services import review_create, submission_move, values_save
 from tests.assessments.conftest import random_answers, take
 from tests.conftest import make_sme, make_user
 
-from .conftest import entry, report
+from .conftest import entry, mark_the_rest, report
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +26,7 @@ def approve(plan, economy, year, values, reporter, analyst):
         user=reporter,
         entries=[entry(plan, code, value, comment="checked") for code, value in values.items()],
     )
+    mark_the_rest(submission, reporter)
     submission_move(submission=submission, user=reporter, to=SubmissionStatus.SUBMITTED)
     submission_move(submission=submission, user=analyst, to=SubmissionStatus.APPROVED)
     return submission
@@ -95,6 +96,7 @@ def test_a_values_progress_counts_only_once_approved(plan, focal, analyst):
     submission = report(plan, 2021)
     values_save(submission=submission, user=focal, entries=[entry(plan, "3.1.2", 10)])
     assert selectors.approved_totals(plan) == {}
+    mark_the_rest(submission, focal)
     submission_move(submission=submission, user=focal, to=SubmissionStatus.SUBMITTED)
     assert selectors.approved_totals(plan) == {}
     submission_move(submission=submission, user=analyst, to=SubmissionStatus.APPROVED)
@@ -127,7 +129,7 @@ def test_derived_figures_are_suppressed_under_five_firms(content):
 
 
 def test_a_review_pack_is_frozen_and_prints_its_snapshot_id(plan, reported, focal, analyst):
-    review = reviews.review_create(
+    review = review_create(
         framework=plan, user=analyst, kind="midterm", year=2022, title="Mid-term review"
     )
     assert review.snapshot_id.startswith("apec-s-")
@@ -152,7 +154,7 @@ def test_a_review_pack_is_frozen_and_prints_its_snapshot_id(plan, reported, foca
 
 
 def test_the_review_page_and_pdf_show_the_tables_narrative_and_id(plan, reported, analyst):
-    review = reviews.review_create(
+    review = review_create(
         framework=plan, user=analyst, kind="midterm", year=2022, title="Mid-term review"
     )
     client = Client()

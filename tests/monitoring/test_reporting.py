@@ -18,7 +18,7 @@ from d4sme.monitoring.models import (
 )
 from d4sme.monitoring.services import submission_move, values_save
 
-from .conftest import entry, focal_point, report
+from .conftest import entry, focal_point, mark_the_rest, report
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +150,7 @@ def test_the_report_goes_through_review_and_approval_locks_it(plan, focal, analy
         user=focal,
         entries=[entry(plan, "3.1.2", 120), entry(plan, "3.2.2", 40, comment="Survey")],
     )
+    mark_the_rest(kr, focal)
     with pytest.raises(PermissionDenied):
         submission_move(submission=kr, user=analyst, to=SubmissionStatus.SUBMITTED)
     submission_move(submission=kr, user=focal, to=SubmissionStatus.SUBMITTED)
@@ -213,6 +214,7 @@ def test_completeness_and_timeliness_per_economy(plan, focal):
             entry(plan, "4.2.5", flag=Flag.NOT_AVAILABLE),
         ],
     )
+    mark_the_rest(kr, focal)
     submission_move(submission=kr, user=focal, to=SubmissionStatus.SUBMITTED)
     kr.refresh_from_db()
     rows = {row.economy.code: row for row in selectors.completeness(kr.cycle)}

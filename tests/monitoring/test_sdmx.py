@@ -146,7 +146,7 @@ def test_structure_message_is_read_by_sdmx1(plan):
     assert str(indicators["I1_1_1"].name) == "1.1.1 Number of SMEs with an online presence"
     assert "1.1.1" in str(indicators["I1_1_1"].description)
     assert [c.id for c in msg.codelist["CL_DISAGG"]] == list(plan.disaggregations)
-    assert [c.id for c in msg.codelist["CL_OBS_STATUS"]] == ["A", "E", "P", "M", "Z"]
+    assert [c.id for c in msg.codelist["CL_OBS_STATUS"]] == ["A", "E", "P", "M", "Z", "L"]
     assert [c.id for c in msg.codelist["CL_UNIT"]] == ["NUMBER", "PC"]
 
     dsd = msg.structure["DSD_APEC_SMEWG_2021_2024"]
