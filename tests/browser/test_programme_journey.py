@@ -44,7 +44,7 @@ def test_sme_finds_applies_and_joins_a_cohort(page, world, assert_accessible):
     assert_accessible(page)
 
     page.get_by_role("link", name="Digital Bakeries").click()
-    expect(page.get_by_role("heading", name=re.compile("Alpha Bakery: eligible"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("Alpha Bakery: Eligible"))).to_be_visible()
     expect(page.get_by_text("yours is micro")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Apply").click()

@@ -62,7 +62,7 @@ def test_a_programme_whose_source_states_no_eligibility_is_not_shown_as_eligible
     text = page.content.decode()
     assert "Eligibility not stated by the source" in text
     assert "It is open to every firm." not in text
-    assert "<strong>Seoul Micro Bakery</strong>: Eligibility not stated by the source" in text
+    assert "Seoul Micro Bakery: Eligibility not stated by the source</h3>" in text
 
 
 def test_the_source_states_no_eligibility_verdict_is_neither_eligible_nor_open_to_all():
