@@ -181,6 +181,7 @@ def test_the_worker_process_imports_and_refreshes_benchmarks(content, tmp_path):
     from tests.test_tasks import run_worker
 
     dma = Instrument.objects.get(pk="dma-sme").current_version()
+    # Six firms, so that each has the five other firms a peer benchmark needs.
     firms = [
         Organisation.objects.create(
             kind=OrganisationKind.SME,
@@ -190,7 +191,7 @@ def test_the_worker_process_imports_and_refreshes_benchmarks(content, tmp_path):
             isic_division="10",
             employees=12,
         )
-        for i in range(5)
+        for i in range(6)
     ]
     administrator = make_user("worker-admin@example.org")
     administrator.is_superuser = True
@@ -201,8 +202,8 @@ def test_the_worker_process_imports_and_refreshes_benchmarks(content, tmp_path):
     run_worker(tmp_path)
 
     job.refresh_from_db()
-    assert job.status == ImportStatus.DONE and job.created == 5
-    assert BenchmarkPosition.objects.filter(response__imported=True).count() == 5
+    assert job.status == ImportStatus.DONE and job.created == 6
+    assert BenchmarkPosition.objects.filter(response__imported=True).count() == 6
 
 
 def test_a_row_for_a_firm_the_importer_may_not_assess_refuses_the_whole_file(
