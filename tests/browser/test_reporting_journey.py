@@ -34,8 +34,19 @@ def test_a_year_is_reported_returned_corrected_approved_and_locked(
     page.locator(f"#id_i{ecommerce.pk}-total-all-value").fill("4500")
     page.get_by_role("button", name="Save values").click()
     expect(page.get_by_text("2 values saved.")).to_be_visible()
+    # A report with empty indicators is not submitted; the page names them.
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_text("Give each of these indicators a value")).to_be_visible()
+    expect(page.locator("#report-status")).to_contain_text("Draft")
+    rest = plan.indicators.exclude(pk__in=[trained.pk, ecommerce.pk])
+    for indicator in rest:
+        page.locator(f"#id_i{indicator.pk}-total-all-flag").select_option("Not collected")
+    page.get_by_role("button", name="Save values").click()
+    expect(page.get_by_text(f"{rest.count()} values saved.")).to_be_visible()
+    expect(page.locator("#report-holes")).to_have_count(0)
     page.get_by_role("button", name="Submit for review").click()
     expect(page.locator("#report-status")).to_contain_text("Submitted")
+    expect(page.locator("#report-late")).to_be_visible()
     expect(page.locator(f"#id_i{trained.pk}-total-all-value")).to_have_count(0)
     report_url = page.url
     log_out(page)
@@ -49,11 +60,17 @@ def test_a_year_is_reported_returned_corrected_approved_and_locked(
     expect(page.locator("#report-status")).to_contain_text("Returned with notes")
     log_out(page)
 
+    # The focal point answers the analyst's question in the report's thread.
+
     log_in(page, focal.email)
     page.goto(report_url)
     expect(page.get_by_role("alert")).to_contain_text(
         "3.1.2: Last year's survey counted 102; please check."
     )
+    page.get_by_label("Your answer").fill("The survey was revised; 102 is right.")
+    page.get_by_role("button", name="Answer").click()
+    expect(page.locator("#thread")).to_contain_text("The survey was revised; 102 is right.")
+    assert_accessible(page)
     page.locator(f"#id_i{trained.pk}-total-all-value").fill("102")
     page.get_by_role("button", name="Save values").click()
     expect(page.get_by_text("1 value saved.")).to_be_visible()
@@ -63,6 +80,8 @@ def test_a_year_is_reported_returned_corrected_approved_and_locked(
 
     log_in(page, analyst.email)
     page.goto(report_url)
+    page.get_by_role("button", name="Resolve and close").click()
+    expect(page.locator("#thread")).to_contain_text("the thread is closed")
     page.get_by_role("button", name="Approve and lock").click()
     expect(page.locator("#report-status")).to_contain_text("approved values are locked")
     page.goto(report_url + "history/")

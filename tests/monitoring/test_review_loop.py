@@ -210,3 +210,18 @@ def test_only_analysts_take_a_reviews_snapshot(plan, focal, analyst):
     with pytest.raises(ValidationError):
         review_create(framework=plan, user=analyst, kind="weekly", year=2022, title="Bad kind")
     assert Review.objects.count() == 1
+
+
+def test_the_demos_submitted_reports_follow_the_submission_rule():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from d4sme.monitoring.models import Submission
+    from d4sme.monitoring.services import submission_problems
+
+    call_command("demo", smes=20, seed=2, stdout=StringIO())
+    sent = Submission.objects.exclude(status=SubmissionStatus.DRAFT).select_related("cycle")
+    assert sent.count() > 40
+    assert all(submission_problems(s) == [] for s in sent)
+    assert Submission.objects.filter(status=SubmissionStatus.DRAFT).count() == 1
