@@ -1,15 +1,13 @@
 """The JSON API under /api/v1/: each app contributes a router."""
 
-from ninja import NinjaAPI
-
 from d4sme.assessments.api import router as assessments_router
 from d4sme.casestudies.api import router as casestudies_router
-from d4sme.core.api import install_error_handlers
+from d4sme.core.api import API, install_error_handlers
 from d4sme.monitoring.api import router as monitoring_router
 from d4sme.programmes.api import router as programmes_router
 from d4sme.registry.api import router as registry_router
 
-api = NinjaAPI(
+api = API(
     title="d4sme API",
     version="1",
     description="Economies, organisations, vocabularies, support programmes, assessments, case studies and KPI monitoring of d4sme.",

@@ -20,6 +20,8 @@ from d4sme.registry.services import api_token_create
 ACTORS = ("anonymous", "sme_a", "sme_b", "manager", "focal", "analyst", "admin")
 
 OK, LOGIN, DENIED, NOT_FOUND, NOT_ALLOWED = "ok", "login", "denied", "not-found", "not-allowed"
+# A request this actor may make but whose content cannot be accepted from them (422).
+REFUSED = "refused"
 EVERYONE = dict.fromkeys(ACTORS, OK)
 SIGNED_IN = {**EVERYONE, "anonymous": LOGIN}
 MEMBERS_OF_A = {**dict.fromkeys(ACTORS, DENIED), "anonymous": LOGIN, "sme_a": OK, "admin": OK}
@@ -447,10 +449,11 @@ API: dict[str, Endpoint] = {
     "GET /api/v1/cases/{code}": Endpoint(
         "GET", lambda w: f"/api/v1/cases/{w.draft_case.code}", OWN_DRAFT
     ),
+    # A case is about its author's organisation: the administrator here belongs to none.
     "POST /api/v1/cases": Endpoint(
         "POST",
         lambda w: "/api/v1/cases",
-        SIGNED_IN_API,
+        {**SIGNED_IN_API, "admin": REFUSED},
         lambda w: {
             "title": "Selling bread online",
             "language": "en",
@@ -757,6 +760,8 @@ def outcome(response) -> str:
         return DENIED
     if status == 404:
         return NOT_FOUND
+    if status == 422:
+        return REFUSED
     if status == 405:
         return NOT_ALLOWED
     assert status < 400, f"unexpected {status}: {response.content[:300]!r}"

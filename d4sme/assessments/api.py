@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
+from d4sme.core.api import Code, Error, RecordId
 from d4sme.programmes.models import Participation
 from d4sme.registry.auth import AUTHENTICATED
 from d4sme.registry.models import Organisation
@@ -19,10 +20,6 @@ from .models import Instrument, Response, Stage
 from .reports import report_pdf
 
 router = Router(tags=["assessments"])
-
-
-class Error(Schema):
-    detail: str | dict
 
 
 class InstrumentOut(Schema):
@@ -39,10 +36,10 @@ class InstrumentDetailOut(InstrumentOut):
 
 
 class ResponseIn(Schema):
-    instrument: str
-    organisation: int
-    stage: str = Field(Stage.BEFORE, description="before, after or follow-up")
-    participation: int | None = None
+    instrument: str = Field(..., max_length=100)
+    organisation: RecordId
+    stage: str = Field(Stage.BEFORE, max_length=20, description="before, after or follow-up")
+    participation: RecordId | None = None
 
 
 class AnswersIn(Schema):
@@ -127,7 +124,7 @@ def instrument_list(request: HttpRequest):
 
 
 @router.get("/assessments/instruments/{code}", response={200: InstrumentDetailOut, 404: Error})
-def instrument_detail(request: HttpRequest, code: str):
+def instrument_detail(request: HttpRequest, code: Code):
     instrument = get_object_or_404(Instrument, pk=code)
     version = instrument.current_version()
     if version is None:
@@ -152,7 +149,7 @@ def response_list(request: HttpRequest):
 @router.post(
     "/assessments/responses",
     auth=AUTHENTICATED,
-    response={201: ResponseOut, 400: Error, 401: Error, 403: Error, 404: Error, 422: Error},
+    response={201: ResponseOut, 401: Error, 403: Error, 404: Error, 422: Error},
 )
 def response_create(request: HttpRequest, payload: ResponseIn):
     instrument = get_object_or_404(Instrument, pk=payload.instrument)
@@ -173,20 +170,20 @@ def response_create(request: HttpRequest, payload: ResponseIn):
 
 
 @router.get(
-    "/assessments/responses/{int:pk}",
+    "/assessments/responses/{pk}",
     auth=AUTHENTICATED,
     response={200: ResponseOut, 401: Error, 404: Error},
 )
-def response_detail(request: HttpRequest, pk: int):
+def response_detail(request: HttpRequest, pk: RecordId):
     return _out(_response(request, pk))
 
 
 @router.patch(
-    "/assessments/responses/{int:pk}",
+    "/assessments/responses/{pk}",
     auth=AUTHENTICATED,
-    response={200: ResponseOut, 400: Error, 401: Error, 403: Error, 404: Error, 422: Error},
+    response={200: ResponseOut, 401: Error, 403: Error, 404: Error, 422: Error},
 )
-def response_update(request: HttpRequest, pk: int, payload: AnswersIn):
+def response_update(request: HttpRequest, pk: RecordId, payload: AnswersIn):
     """Store answers while the response is in progress; each answer is checked."""
     response = services.response_save(
         response=_response(request, pk), user=request.auth, answers=payload.answers
@@ -195,22 +192,22 @@ def response_update(request: HttpRequest, pk: int, payload: AnswersIn):
 
 
 @router.post(
-    "/assessments/responses/{int:pk}/submit",
+    "/assessments/responses/{pk}/submit",
     auth=AUTHENTICATED,
-    response={200: ResponseOut, 400: Error, 401: Error, 403: Error, 404: Error},
+    response={200: ResponseOut, 401: Error, 403: Error, 404: Error},
 )
-def response_submit(request: HttpRequest, pk: int):
+def response_submit(request: HttpRequest, pk: RecordId):
     """Score the response and lock it; every question must be answered."""
     response = services.response_submit(response=_response(request, pk), user=request.auth)
     return _out(response)
 
 
 @router.get(
-    "/assessments/responses/{int:pk}/scores",
+    "/assessments/responses/{pk}/scores",
     auth=AUTHENTICATED,
     response={200: ScoresOut, 401: Error, 403: Error, 404: Error},
 )
-def response_scores(request: HttpRequest, pk: int):
+def response_scores(request: HttpRequest, pk: RecordId):
     response = _submitted(request, pk)
     return {
         "overall": response.overall,
@@ -222,12 +219,12 @@ def response_scores(request: HttpRequest, pk: int):
 
 
 @router.get(
-    "/assessments/responses/{int:pk}/benchmark",
+    "/assessments/responses/{pk}/benchmark",
     auth=AUTHENTICATED,
     response={200: dict, 401: Error, 403: Error, 404: Error},
 )
 @aggregate
-def response_benchmark(request: HttpRequest, pk: int):
+def response_benchmark(request: HttpRequest, pk: RecordId):
     """Where the response stands among its peers, or why it is not shown."""
     response = _submitted(request, pk)
     position = getattr(response, "position", None)
@@ -238,12 +235,12 @@ def response_benchmark(request: HttpRequest, pk: int):
 
 
 @router.get(
-    "/assessments/responses/{int:pk}/report.pdf",
+    "/assessments/responses/{pk}/report.pdf",
     auth=AUTHENTICATED,
     response={200: None, 401: Error, 403: Error, 404: Error},
 )
 @aggregate
-def response_report_pdf(request: HttpRequest, pk: int):
+def response_report_pdf(request: HttpRequest, pk: RecordId):
     response = _submitted(request, pk)
     return HttpResponse(
         report_pdf(response, base_url=request.build_absolute_uri("/")),

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.db.models import Q, QuerySet
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
 
 T = TypeVar("T")
 
@@ -95,3 +97,17 @@ def keyset_paginate(
         count=min(capped, COUNT_CAP),
         count_is_capped=capped > COUNT_CAP,
     )
+
+
+# A page of a list paginated by offset holds at most this many items, and starts no further
+# in than MAX_OFFSET: lists that long are paginated by cursor instead.
+MAX_PAGE_SIZE = 100
+MAX_OFFSET = 100_000
+
+
+class BoundedLimitOffsetPagination(LimitOffsetPagination):
+    """django-ninja's limit and offset, each bounded in the OpenAPI document."""
+
+    class Input(Schema):
+        limit: int = Field(MAX_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)

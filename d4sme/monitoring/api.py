@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from d4sme.core.api import Choices, Code, Error, Note, RecordId, Year
 from d4sme.registry.auth import AUTHENTICATED
 
 from . import regional, selectors, services
@@ -27,10 +28,6 @@ from .models import (
 )
 
 router = Router(tags=["monitoring"])
-
-
-class Error(Schema):
-    detail: str | dict
 
 
 def _framework(request: HttpRequest, code: str) -> Framework:
@@ -76,7 +73,7 @@ def framework_list(request: HttpRequest):
 
 
 @router.get("/monitoring/frameworks/{code}", response={200: dict, 404: Error})
-def framework_detail(request: HttpRequest, code: str):
+def framework_detail(request: HttpRequest, code: Code):
     """A plan whole: priority areas, objectives, cycles and planned reviews."""
     framework = _framework(request, code)
     return {
@@ -103,16 +100,16 @@ def framework_detail(request: HttpRequest, code: str):
 
 
 @router.get("/monitoring/frameworks/{code}/indicators", response={200: list[dict], 404: Error})
-def indicator_list(request: HttpRequest, code: str):
+def indicator_list(request: HttpRequest, code: Code):
     framework = _framework(request, code)
     return [_indicator_out(i) for i in framework.indicators.prefetch_related("objectives")]
 
 
 class ValueQuery(Schema):
-    indicator: list[str] = Field(default_factory=list)
-    economy: list[str] = Field(default_factory=list)
-    period_from: int | None = None
-    period_to: int | None = None
+    indicator: Choices = Field(default_factory=list)
+    economy: Choices = Field(default_factory=list)
+    period_from: Year | None = None
+    period_to: Year | None = None
     breakdowns: bool = Field(False, description="Include values by category, not only totals.")
 
 
@@ -132,7 +129,7 @@ def _value_out(v: Value) -> dict:
 
 
 @router.get("/monitoring/frameworks/{code}/values", response={200: list[dict], 404: Error})
-def value_list(request: HttpRequest, code: str, query: ValueQuery = Query(...)):
+def value_list(request: HttpRequest, code: Code, query: ValueQuery = Query(...)):
     """Approved values, filtered by indicator codes, economies and years."""
     framework = _framework(request, code)
     values = Value.objects.filter(
@@ -152,7 +149,12 @@ def value_list(request: HttpRequest, code: str, query: ValueQuery = Query(...)):
 
 
 @router.get("/monitoring/frameworks/{code}/progress", response={200: list[dict], 404: Error})
-def progress_list(request: HttpRequest, code: str, indicator: str = "", economy: str = ""):
+def progress_list(
+    request: HttpRequest,
+    code: Code,
+    indicator: str = Query("", max_length=20),
+    economy: str = Query("", max_length=2),
+):
     """Progress status per indicator and economy (economy null: the region), with its
     computation's components; the region's row says which economies it compares and how."""
     framework = _framework(request, code)
@@ -205,7 +207,7 @@ def _region_out(figure: regional.Figure) -> dict:
 
 
 def _indicators_named(framework: Framework, codes: set[str]) -> dict[str, Indicator]:
-    """The plan's indicators by code; a 400 naming any code that is not one of them."""
+    """The plan's indicators by code; a 422 naming any code that is not one of them."""
     indicators = {i.code: i for i in framework.indicators.all()}
     unknown = sorted(codes - set(indicators))
     if unknown:
@@ -261,21 +263,21 @@ def submission_list(request: HttpRequest):
 
 
 @router.get("/monitoring/submissions/{pk}", response={200: dict, 404: Error}, auth=AUTHENTICATED)
-def submission_detail(request: HttpRequest, pk: int):
+def submission_detail(request: HttpRequest, pk: RecordId):
     return _submission_out(_submission(request, pk), values=True)
 
 
 class ValueIn(Schema):
-    indicator: str
-    dimension: str = ""
-    category: str = ""
+    indicator: str = Field(..., max_length=20)
+    dimension: str = Field("", max_length=20)
+    category: str = Field("", max_length=100)
     value: float | None = None
-    text: str = ""
+    text: Note = ""
     status: str = Field(
         "", description="'', E, P, M (not available), Z (not applicable) or L (not collected)"
     )
-    comment: str = ""
-    source: str = ""
+    comment: Note = ""
+    source: Note = ""
 
 
 class ValuesIn(Schema):
@@ -284,10 +286,10 @@ class ValuesIn(Schema):
 
 @router.put(
     "/monitoring/submissions/{pk}/values",
-    response={200: dict, 400: Error, 403: Error, 404: Error},
+    response={200: dict, 403: Error, 404: Error},
     auth=AUTHENTICATED,
 )
-def submission_values(request: HttpRequest, pk: int, payload: ValuesIn):
+def submission_values(request: HttpRequest, pk: RecordId, payload: ValuesIn):
     """Write values into a report, whole or not at all; an empty value, text and status
     removes one."""
     submission = _submission(request, pk)
@@ -322,17 +324,17 @@ def submission_values(request: HttpRequest, pk: int, payload: ValuesIn):
 
 
 class MoveIn(Schema):
-    to: str
-    note: str = ""
-    value_notes: dict[int, str] = Field(default_factory=dict)
+    to: str = Field(..., max_length=20)
+    note: Note = ""
+    value_notes: dict[RecordId, Note] = Field(default_factory=dict, max_length=5000)
 
 
 @router.post(
     "/monitoring/submissions/{pk}/move",
-    response={200: dict, 400: Error, 403: Error, 404: Error},
+    response={200: dict, 403: Error, 404: Error},
     auth=AUTHENTICATED,
 )
-def submission_move(request: HttpRequest, pk: int, payload: MoveIn):
+def submission_move(request: HttpRequest, pk: RecordId, payload: MoveIn):
     """Submit (focal point), or return with notes or approve (analysts)."""
     submission = _submission(request, pk)
     if payload.to not in SubmissionStatus.values:
@@ -360,7 +362,7 @@ def _target_out(t: Target) -> dict:
 
 
 @router.get("/monitoring/frameworks/{code}/targets", response={200: list[dict], 404: Error})
-def target_list(request: HttpRequest, code: str, economy: str = ""):
+def target_list(request: HttpRequest, code: Code, economy: str = Query("", max_length=6)):
     """Baselines and targets: of one economy, of the region (economy=region), or all."""
     framework = _framework(request, code)
     targets = Target.objects.filter(indicator__framework=framework).select_related("indicator")
@@ -372,25 +374,27 @@ def target_list(request: HttpRequest, code: str, economy: str = ""):
 
 
 class TargetIn(Schema):
-    indicator: str
+    indicator: str = Field(..., max_length=20)
     baseline_year: int | None = Field(None, ge=1990, le=2100)
     baseline_value: float | None = None
     target_year: int | None = Field(None, ge=1990, le=2100)
     target_value: float | None = None
-    source: str = ""
+    source: Note = ""
 
 
 class TargetsIn(Schema):
-    economy: str = Field("", description="An economy's code, or empty for the region.")
+    economy: str = Field(
+        "", max_length=2, description="An economy's code, or empty for the region."
+    )
     targets: list[TargetIn] = Field(..., min_length=1, max_length=1000)
 
 
 @router.put(
     "/monitoring/frameworks/{code}/targets",
-    response={200: dict, 400: Error, 403: Error, 404: Error},
+    response={200: dict, 403: Error, 404: Error},
     auth=AUTHENTICATED,
 )
-def target_save(request: HttpRequest, code: str, payload: TargetsIn):
+def target_save(request: HttpRequest, code: Code, payload: TargetsIn):
     """Set baselines and targets, all or none; four empty fields remove one."""
     framework = _framework(request, code)
     economy = None
@@ -420,7 +424,9 @@ def target_save(request: HttpRequest, code: str, payload: TargetsIn):
 
 class QuestionIn(Schema):
     text: str = Field(..., min_length=1, max_length=4000)
-    indicator: str = Field("", description="An indicator's code, or empty for the whole report.")
+    indicator: str = Field(
+        "", max_length=20, description="An indicator's code, or empty for the whole report."
+    )
 
 
 def _question(request: HttpRequest, pk: int) -> Question:
@@ -431,10 +437,10 @@ def _question(request: HttpRequest, pk: int) -> Question:
 
 @router.post(
     "/monitoring/submissions/{pk}/questions",
-    response={200: dict, 400: Error, 403: Error, 404: Error},
+    response={200: dict, 403: Error, 404: Error},
     auth=AUTHENTICATED,
 )
-def question_ask(request: HttpRequest, pk: int, payload: QuestionIn):
+def question_ask(request: HttpRequest, pk: RecordId, payload: QuestionIn):
     """Ask a question about a report, or one of its indicators (analysts)."""
     submission = _submission(request, pk)
     indicator = None
@@ -454,10 +460,10 @@ class AnswerIn(Schema):
 
 @router.post(
     "/monitoring/questions/{pk}/answers",
-    response={200: dict, 400: Error, 403: Error, 404: Error},
+    response={200: dict, 403: Error, 404: Error},
     auth=AUTHENTICATED,
 )
-def question_answer(request: HttpRequest, pk: int, payload: AnswerIn):
+def question_answer(request: HttpRequest, pk: RecordId, payload: AnswerIn):
     """Answer an open question (the report's focal points and the analysts)."""
     question = _question(request, pk)
     services.question_answer(question=question, user=request.user, text=payload.text)
@@ -466,10 +472,10 @@ def question_answer(request: HttpRequest, pk: int, payload: AnswerIn):
 
 @router.post(
     "/monitoring/questions/{pk}/resolve",
-    response={200: dict, 400: Error, 403: Error, 404: Error},
+    response={200: dict, 403: Error, 404: Error},
     auth=AUTHENTICATED,
 )
-def question_resolve(request: HttpRequest, pk: int):
+def question_resolve(request: HttpRequest, pk: RecordId):
     """Resolve and close a question (analysts)."""
     question = services.question_resolve(question=_question(request, pk), user=request.user)
     return _question_out(question)

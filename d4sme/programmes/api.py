@@ -6,8 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from d4sme.core.api import Choices, Code, Error, Note, RecordId, SearchText, Year
+from d4sme.core.pagination import BoundedLimitOffsetPagination
 from d4sme.registry import selectors as registry_selectors
 from d4sme.registry.auth import AUTHENTICATED
 
@@ -17,7 +19,7 @@ from .models import Application, Call
 router = Router(tags=["programmes"])
 
 
-class InstrumentOut(Schema):
+class ProgrammeInstrumentOut(Schema):
     code: str
     name: str
     type: str
@@ -50,7 +52,7 @@ class ProgrammeDetailOut(ProgrammeOut):
         description="False when the programme's source does not say which firms may take part."
     )
     website: str
-    instruments: list[InstrumentOut]
+    instruments: list[ProgrammeInstrumentOut]
     classifications: dict[str, list[str]] = Field(description="Term codes by vocabulary.")
 
 
@@ -78,8 +80,8 @@ class CallOut(Schema):
 
 
 class ApplicationIn(Schema):
-    organisation: int
-    motivation: str = Field(..., min_length=1, max_length=4000)
+    organisation: RecordId
+    motivation: Note = Field(..., min_length=1)
 
 
 class ApplicationOut(Schema):
@@ -92,29 +94,25 @@ class ApplicationOut(Schema):
 
 
 class DecisionIn(Schema):
-    status: str
-    reason: str = Field(..., min_length=1)
-
-
-class Error(Schema):
-    detail: str | dict
+    status: str = Field(..., max_length=20)
+    reason: Note = Field(..., min_length=1)
 
 
 class ProgrammeQuery(Schema):
-    q: str = ""
-    economy: list[str] = Field(default_factory=list)
-    status: list[str] = Field(default_factory=list)
-    year: int | None = None
-    category: list[str] = Field(default_factory=list)
-    theme: list[str] = Field(default_factory=list)
-    instrument: list[str] = Field(default_factory=list)
-    target: list[str] = Field(default_factory=list)
-    technology: list[str] = Field(default_factory=list)
-    barrier: list[str] = Field(default_factory=list)
+    q: SearchText = ""
+    economy: Choices = Field(default_factory=list)
+    status: Choices = Field(default_factory=list)
+    year: Year | None = None
+    category: Choices = Field(default_factory=list)
+    theme: Choices = Field(default_factory=list)
+    instrument: Choices = Field(default_factory=list)
+    target: Choices = Field(default_factory=list)
+    technology: Choices = Field(default_factory=list)
+    barrier: Choices = Field(default_factory=list)
 
 
 @router.get("/programmes", response=list[ProgrammeOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def programme_list(request: HttpRequest, query: ProgrammeQuery = Query(...)):
     """Published programmes; each facet takes several values (any of them matches)."""
     filters = selectors.ProgrammeFilters(
@@ -143,7 +141,7 @@ def _visible(request: HttpRequest, code: str):
 
 
 @router.get("/programmes/{code}", response={200: ProgrammeDetailOut, 404: Error})
-def programme_detail(request: HttpRequest, code: str):
+def programme_detail(request: HttpRequest, code: Code):
     programme = _visible(request, code)
     grouped = selectors.programme_terms(programme=programme)
     return {
@@ -182,7 +180,7 @@ def programme_detail(request: HttpRequest, code: str):
     auth=AUTHENTICATED,
     response={200: EligibilityOut, 401: Error, 403: Error, 404: Error},
 )
-def programme_eligibility(request: HttpRequest, code: str, organisation: int):
+def programme_eligibility(request: HttpRequest, code: Code, organisation: RecordId):
     """Whether one of the caller's firms may take part, rule by rule."""
     programme = _visible(request, code)
     firm = get_object_or_404(
@@ -193,17 +191,17 @@ def programme_eligibility(request: HttpRequest, code: str, organisation: int):
 
 
 @router.get("/programmes/{code}/calls", response={200: list[CallOut], 404: Error})
-def call_list(request: HttpRequest, code: str):
+def call_list(request: HttpRequest, code: Code):
     programme = _visible(request, code)
     return list(selectors.open_calls(programme=programme).select_related("programme"))
 
 
 @router.post(
-    "/calls/{int:call_id}/applications",
+    "/calls/{call_id}/applications",
     auth=AUTHENTICATED,
-    response={201: ApplicationOut, 400: Error, 401: Error, 403: Error, 404: Error, 422: Error},
+    response={201: ApplicationOut, 401: Error, 403: Error, 404: Error, 422: Error},
 )
-def application_create(request: HttpRequest, call_id: int, payload: ApplicationIn):
+def application_create(request: HttpRequest, call_id: RecordId, payload: ApplicationIn):
     call = get_object_or_404(
         Call.objects.select_related("programme"), pk=call_id, programme__curation_status="published"
     )
@@ -223,11 +221,11 @@ def application_list(request: HttpRequest):
 
 
 @router.post(
-    "/applications/{int:pk}/decision",
+    "/applications/{pk}/decision",
     auth=AUTHENTICATED,
-    response={200: ApplicationOut, 400: Error, 401: Error, 403: Error, 404: Error, 422: Error},
+    response={200: ApplicationOut, 401: Error, 403: Error, 404: Error, 422: Error},
 )
-def application_decide(request: HttpRequest, pk: int, payload: DecisionIn):
+def application_decide(request: HttpRequest, pk: RecordId, payload: DecisionIn):
     application = get_object_or_404(Application.objects.select_related("call__programme"), pk=pk)
     if not request.auth.has_perm("programmes.view_application", application):
         raise Application.DoesNotExist

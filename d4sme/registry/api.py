@@ -6,7 +6,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from d4sme.core.api import Code, Error, RecordId
+from d4sme.core.pagination import BoundedLimitOffsetPagination
 
 from . import selectors, services
 from .auth import AUTHENTICATED, caller
@@ -32,7 +35,7 @@ class EconomyDetailOut(EconomyOut):
 
 
 class EconomyFilter(FilterSchema):
-    group: Annotated[str | None, FilterLookup(q="groups__code")] = None
+    group: Annotated[str | None, FilterLookup(q="groups__code"), Field(max_length=20)] = None
 
 
 class OrganisationOut(Schema):
@@ -90,14 +93,14 @@ class OrganisationIn(Schema):
     legal_name: str = Field(..., min_length=1, max_length=200)
     short_name: str = Field("", max_length=60)
     economy: str = Field(..., min_length=2, max_length=2, description="ISO 3166-1 alpha-2")
-    region: str | None = Field(None, description="ISO 3166-2 code")
+    region: str | None = Field(None, max_length=10, description="ISO 3166-2 code")
     isic_division: str = Field("", max_length=2)
-    employees: int | None = Field(None, ge=1)
+    employees: int | None = Field(None, ge=1, le=10_000_000)
     founded_year: int | None = Field(None, ge=1800, le=2100)
     women_led: bool = False
     youth_led: bool = False
     rural: bool = False
-    website: str = ""
+    website: str = Field("", max_length=200)
 
 
 class OrganisationCreateIn(OrganisationIn):
@@ -108,14 +111,14 @@ class OrganisationPatchIn(Schema):
     legal_name: str | None = Field(None, min_length=1, max_length=200)
     short_name: str | None = Field(None, max_length=60)
     economy: str | None = Field(None, min_length=2, max_length=2)
-    region: str | None = None
+    region: str | None = Field(None, max_length=10)
     isic_division: str | None = Field(None, max_length=2)
-    employees: int | None = Field(None, ge=1)
+    employees: int | None = Field(None, ge=1, le=10_000_000)
     founded_year: int | None = Field(None, ge=1800, le=2100)
     women_led: bool | None = None
     youth_led: bool | None = None
     rural: bool | None = None
-    website: str | None = None
+    website: str | None = Field(None, max_length=200)
 
 
 class TermOut(Schema):
@@ -151,19 +154,15 @@ class MeOut(Schema):
     memberships: list[MembershipOut]
 
 
-class Error(Schema):
-    detail: str | dict
-
-
 @router.get("/economies", response=list[EconomyOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def economy_list(request: HttpRequest, filters: EconomyFilter = Query(...)):
     """Every ISO 3166-1 economy; ``group=apec`` or ``group=oecd`` narrows to a grouping."""
     return filters.filter(selectors.economy_list())
 
 
 @router.get("/economies/{code}", response={200: EconomyDetailOut, 404: Error})
-def economy_detail(request: HttpRequest, code: str):
+def economy_detail(request: HttpRequest, code: Code):
     economy = get_object_or_404(selectors.economy_list(), code=code.upper())
     return {
         "code": economy.code,
@@ -175,15 +174,15 @@ def economy_detail(request: HttpRequest, code: str):
     }
 
 
-@router.get("/organisations", response={200: OrganisationPage, 400: Error})
+@router.get("/organisations", response={200: OrganisationPage, 422: Error})
 def organisation_list(
     request: HttpRequest,
-    economy: str | None = None,
-    sector: str | None = Query(None, description="ISIC Rev.4 section letter"),
+    economy: str | None = Query(None, max_length=2),
+    sector: str | None = Query(None, max_length=1, description="ISIC Rev.4 section letter"),
     size_class: SizeCode | None = None,
     kind: KindCode | None = None,
-    q: str | None = Query(None, description="name starts with"),
-    cursor: str | None = None,
+    q: str | None = Query(None, max_length=200, description="name starts with"),
+    cursor: str | None = Query(None, max_length=1000),
     page_size: int = Query(25, ge=1, le=100),
 ):
     """The public directory in name order; follow ``next_cursor`` for the next page."""
@@ -194,8 +193,8 @@ def organisation_list(
     return page.__dict__
 
 
-@router.get("/organisations/{int:pk}", response={200: OrganisationDetailOut, 404: Error})
-def organisation_detail(request: HttpRequest, pk: int):
+@router.get("/organisations/{pk}", response={200: OrganisationDetailOut, 404: Error})
+def organisation_detail(request: HttpRequest, pk: RecordId):
     return selectors.organisation_get(pk=pk)
 
 
@@ -220,7 +219,7 @@ def _resolve(payload: dict) -> dict:
 @router.post(
     "/organisations",
     auth=AUTHENTICATED,
-    response={201: OrganisationDetailOut, 400: Error, 401: Error, 422: Error},
+    response={201: OrganisationDetailOut, 401: Error, 422: Error},
 )
 def organisation_create(request: HttpRequest, payload: OrganisationCreateIn):
     """Register a firm; the caller becomes its member."""
@@ -231,18 +230,17 @@ def organisation_create(request: HttpRequest, payload: OrganisationCreateIn):
 
 
 @router.patch(
-    "/organisations/{int:pk}",
+    "/organisations/{pk}",
     auth=AUTHENTICATED,
     response={
         200: OrganisationDetailOut,
-        400: Error,
         401: Error,
         403: Error,
         404: Error,
         422: Error,
     },
 )
-def organisation_update(request: HttpRequest, pk: int, payload: OrganisationPatchIn):
+def organisation_update(request: HttpRequest, pk: RecordId, payload: OrganisationPatchIn):
     """Change some fields of an organisation's profile (its members and administrators only)."""
     organisation = selectors.organisation_get(pk=pk)
     services.organisation_update(
@@ -257,7 +255,7 @@ def vocabulary_list(request: HttpRequest):
 
 
 @router.get("/vocabularies/{code}", response={200: VocabularyDetailOut, 404: Error})
-def vocabulary_detail(request: HttpRequest, code: str):
+def vocabulary_detail(request: HttpRequest, code: Code):
     vocabulary = get_object_or_404(selectors.vocabulary_list(), code=code)
     return {
         "code": vocabulary.code,

@@ -1,7 +1,7 @@
 """API authentication: personal tokens for scripts, the session for the browser."""
 
 from django.http import HttpRequest
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from . import services
 
@@ -16,8 +16,21 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class SignedInSession(SessionAuth):
+    """The browser's signed-in session, with its CSRF check.
+
+    django-ninja checks the CSRF token before it looks at the session, so a request without
+    any credentials got "403 CSRF check failed"; it is a 401, since nobody is signed in.
+    """
+
+    def __call__(self, request: HttpRequest):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
 # A personal token for scripts, or the browser session (with its CSRF check) for pages.
-AUTHENTICATED = [TokenAuth(), django_auth]
+AUTHENTICATED = [TokenAuth(), SignedInSession()]
 
 
 def caller(request: HttpRequest):

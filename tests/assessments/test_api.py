@@ -49,17 +49,17 @@ def test_create_answer_submit_and_read_scores(api, world, dma):
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
 
-def test_bad_answers_get_400_with_the_question_named_and_change_nothing(api, world):
+def test_bad_answers_get_422_with_the_question_named_and_change_nothing(api, world):
     pk = api(
         "POST", "/responses", {"instrument": "dma-sme", "organisation": world.org_a.pk}
     ).json()["id"]
     reply = api("PATCH", f"/responses/{pk}", {"answers": {"q7": ["not-digital", "policy"]}})
-    assert reply.status_code == 400
+    assert reply.status_code == 422
     assert "q7" in reply.json()["detail"]
     unknown = api("PATCH", f"/responses/{pk}", {"answers": {"q99": "x"}})
-    assert unknown.status_code == 400 and "q99" in unknown.json()["detail"]
+    assert unknown.status_code == 422 and "q99" in unknown.json()["detail"]
     incomplete = api("POST", f"/responses/{pk}/submit")
-    assert incomplete.status_code == 400 and "q4" in incomplete.json()["detail"]
+    assert incomplete.status_code == 422 and "q4" in incomplete.json()["detail"]
     assert api("GET", f"/responses/{pk}").json()["answers"] == {}
 
 
@@ -70,7 +70,7 @@ def test_submitted_responses_are_locked(api, world, dma):
     api("PATCH", f"/responses/{pk}", {"answers": random_answers(dma.parsed, seed=1)})
     api("POST", f"/responses/{pk}/submit")
     again = api("PATCH", f"/responses/{pk}", {"answers": {"q2": []}})
-    assert again.status_code == 400
+    assert again.status_code == 422
     assert "can no longer change" in json.dumps(again.json())
 
 
@@ -81,7 +81,7 @@ def test_bad_requests_are_4xx_not_500(api, world):
         "/responses",
         {"instrument": "dma-sme", "organisation": world.org_a.pk, "stage": "x"},
     )
-    assert wrong_stage.status_code == 400
+    assert wrong_stage.status_code == 422
     assert api("POST", "/responses", {"instrument": "dma-sme"}).status_code == 422
     assert api("GET", "/responses/999999/scores").status_code == 404
 

@@ -222,13 +222,13 @@ def test_the_api_refuses_bad_values_with_the_reason_and_writes_nothing(plan, foc
         data=json.dumps({"values": [{"indicator": "9.9"}, {"indicator": "3.1.2", "value": 1}]}),
         content_type="application/json",
     )
-    assert bad.status_code == 400 and "9.9" in json.dumps(bad.json())
+    assert bad.status_code == 422 and "9.9" in json.dumps(bad.json())
     over = client.put(
         url,
         data=json.dumps({"values": [{"indicator": "2.1.1", "value": 130}]}),
         content_type="application/json",
     )
-    assert over.status_code == 400
+    assert over.status_code == 422
     assert "above the highest valid value" in json.dumps(over.json())
     assert not kr.values.exists()
     good = client.put(

@@ -35,9 +35,9 @@ def test_organisations_list_pages_with_a_cursor(client, world):
     assert "employees" not in first["items"][0]
 
 
-def test_a_bad_cursor_is_a_400_with_a_reason(client):
+def test_a_bad_cursor_is_a_422_with_a_reason(client):
     response = client.get("/api/v1/organisations", {"cursor": "%%%"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "cursor" in response.json()["detail"]
 
 
@@ -53,7 +53,7 @@ def test_a_token_holder_registers_a_firm(client, token):
     assert body["size_class"] == "small" and body["isic_section"] == "J" and body["economy"] == "KR"
 
 
-def test_an_unknown_economy_is_a_400_and_creates_nothing(client, token):
+def test_an_unknown_economy_is_a_422_and_creates_nothing(client, token):
     before = Organisation.objects.count()
     response = client.post(
         "/api/v1/organisations",
@@ -61,7 +61,7 @@ def test_an_unknown_economy_is_a_400_and_creates_nothing(client, token):
         content_type="application/json",
         **token,
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "economy" in response.json()["detail"]
     assert Organisation.objects.count() == before
 
