@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.crypto import get_random_string
-from django.utils.text import slugify
 from ninja import Field, Query, Router, Schema, Status
 
+from d4sme.core.api import Choices, Code, Error, Note, RecordId, SearchText, Text
+from d4sme.programmes.models import Programme
 from d4sme.registry.auth import AUTHENTICATED
-from d4sme.registry.models import Economy
+from d4sme.registry.models import Economy, Organisation, Term
 
 from . import exports, selectors, services
 from .models import Case, CaseStatus
@@ -17,21 +20,26 @@ from .models import Case, CaseStatus
 router = Router(tags=["cases"])
 
 
-class Error(Schema):
-    detail: str | dict
-
-
 class CaseQuery(Schema):
-    q: str = ""
-    mode: str = Field("combined", description="combined, fulltext or semantic")
-    economy: list[str] = Field(default_factory=list)
-    sector: list[str] = Field(default_factory=list)
-    size_class: list[str] = Field(default_factory=list)
-    technology: list[str] = Field(default_factory=list)
-    barrier: list[str] = Field(default_factory=list)
-    programme: list[str] = Field(default_factory=list)
-    period: list[str] = Field(default_factory=list)
-    language: list[str] = Field(default_factory=list)
+    q: SearchText = ""
+    mode: Literal["combined", "fulltext", "semantic"] = Field(
+        "combined", description="combined, fulltext or semantic"
+    )
+    economy: Choices = Field(default_factory=list)
+    sector: Choices = Field(default_factory=list)
+    size_class: Choices = Field(default_factory=list)
+    technology: Choices = Field(default_factory=list)
+    barrier: Choices = Field(default_factory=list)
+    programme: Choices = Field(default_factory=list)
+    period: Choices = Field(default_factory=list)
+    language: Choices = Field(default_factory=list)
+
+
+class OutcomeIn(Schema):
+    measure: str = Field(..., max_length=24, description="One of the outcome measures' codes.")
+    before: float | None = None
+    after: float | None = None
+    unit: str = Field("", max_length=24)
 
 
 class CaseIn(Schema):
@@ -40,21 +48,34 @@ class CaseIn(Schema):
     economy: str = Field(..., min_length=2, max_length=2)
     isic_section: str = Field(..., pattern="^[A-U]$")
     size_class: str = Field(..., pattern="^(micro|small|medium|large)$")
-    period: str
-    summary: str = Field(..., min_length=1)
-    challenges: str = Field(..., min_length=1)
-    solutions: str = Field(..., min_length=1)
-    preconditions: str = ""
-    support: str = ""
-    lessons: str = ""
+    period: str = Field(..., max_length=16)
+    summary: Text = Field(..., min_length=1)
+    challenges: Text = Field(..., min_length=1)
+    solutions: Text = Field(..., min_length=1)
+    preconditions: Text = ""
+    support: Text = ""
+    lessons: Text = ""
     women_led: bool = False
     youth_led: bool = False
     consent: bool = False
+    organisation: RecordId | None = Field(
+        None,
+        description=(
+            "The firm the case is about, one you are a member of; "
+            "left out, your only organisation (or your only SME)."
+        ),
+    )
+    technologies: Choices = Field(
+        default_factory=list, description="Technology term codes, in the order adopted."
+    )
+    barriers: Choices = Field(default_factory=list, description="Barrier term codes.")
+    programmes: Choices = Field(default_factory=list, description="Codes of programmes used.")
+    outcomes: list[OutcomeIn] = Field(default_factory=list, max_length=6)
 
 
-class MoveIn(Schema):
-    to: str
-    note: str = ""
+class CaseMoveIn(Schema):
+    to: Literal[tuple(CaseStatus.values)]  # type: ignore[valid-type]
+    note: Note = ""
 
 
 def _out(case: Case) -> dict:
@@ -80,8 +101,8 @@ def _out(case: Case) -> dict:
 def case_search(request: HttpRequest, query: CaseQuery = Query(...)):
     """Published cases matching the query and facets, with the facet counts."""
     filters = selectors.CaseFilters(
-        q=query.q[:200],
-        mode=query.mode if query.mode in ("fulltext", "semantic") else "combined",
+        q=query.q,
+        mode=query.mode,
         selected={f: tuple(getattr(query, f)) for f in selectors.FACETS if getattr(query, f)},
     )
     return {
@@ -110,37 +131,64 @@ def _visible(request: HttpRequest, code: str) -> Case:
 
 
 @router.get("/cases/{code}", response={200: dict, 404: Error})
-def case_detail(request: HttpRequest, code: str):
+def case_detail(request: HttpRequest, code: Code):
     return _out(_visible(request, code))
+
+
+def _terms(vocabulary: str, codes: list[str]) -> list[Term]:
+    """The vocabulary's terms with these codes, in their order; a 422 naming unknown codes."""
+    found = {t.code: t for t in Term.objects.filter(vocabulary_id=vocabulary, code__in=codes)}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise ValidationError({vocabulary: f"Unknown codes: {', '.join(unknown)}."})
+    return [found[c] for c in dict.fromkeys(codes)]
+
+
+def _programmes(codes: list[str]) -> list[Programme]:
+    found = {p.code: p for p in Programme.objects.filter(code__in=codes)}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise ValidationError({"programmes": f"Unknown programmes: {', '.join(unknown)}."})
+    return list(found.values())
 
 
 @router.post(
     "/cases",
     auth=AUTHENTICATED,
-    response={201: dict, 400: Error, 401: Error, 404: Error, 422: Error},
+    response={201: dict, 401: Error, 403: Error, 404: Error, 422: Error},
 )
 def case_create(request: HttpRequest, payload: CaseIn):
-    """Write a draft case; submit it for moderation with a move to "submitted"."""
-    economy = get_object_or_404(Economy, pk=payload.economy)
+    """Write a draft case about your organisation; submit it with a move to "submitted"."""
     data = payload.dict()
-    data["economy"] = economy
-    case = Case(author=request.auth, **data)
-    case.code = f"{slugify(case.title)[:60] or 'case'}-{get_random_string(6).lower()}"
-    return Status(201, _out(services.case_save(case=case, user=request.auth)))
+    organisation_id = data.pop("organisation")
+    organisation = get_object_or_404(Organisation, pk=organisation_id) if organisation_id else None
+    economy = Economy.objects.filter(pk=data.pop("economy").upper()).first()
+    if economy is None:
+        raise ValidationError({"economy": f"Unknown economy code '{payload.economy}'."})
+    classification = services.Classification(
+        technologies=_terms("technologies", data.pop("technologies")),
+        barriers=_terms("barriers", data.pop("barriers")),
+        programmes=_programmes(data.pop("programmes")),
+    )
+    outcomes = data.pop("outcomes")
+    case = services.case_create(
+        user=request.auth,
+        organisation=organisation,
+        fields={**data, "economy": economy},
+        classification=classification,
+        outcomes=outcomes,
+    )
+    return Status(201, _out(case))
 
 
 @router.post(
     "/cases/{code}/move",
     auth=AUTHENTICATED,
-    response={200: dict, 400: Error, 401: Error, 403: Error, 404: Error},
+    response={200: dict, 401: Error, 403: Error, 404: Error, 422: Error},
 )
-def case_move(request: HttpRequest, code: str, payload: MoveIn):
+def case_move(request: HttpRequest, code: Code, payload: CaseMoveIn):
     """Submit, return with a note, publish, archive or withdraw a case."""
     case = get_object_or_404(Case, code=code)
     if not request.auth.has_perm("casestudies.view_case", case):
         raise Case.DoesNotExist
-    if payload.to not in CaseStatus.values:
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"to": f"Choose one of {', '.join(CaseStatus.values)}."})
     return _out(services.case_move(case=case, user=request.auth, to=payload.to, note=payload.note))

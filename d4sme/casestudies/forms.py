@@ -80,6 +80,17 @@ OutcomeFormSet = forms.inlineformset_factory(
     can_delete=True,
 )
 
+OUTCOME_FIELDS = ("measure", "before", "after", "unit")
+
+
+def outcome_rows(formset) -> list[dict]:
+    """Return the outcomes a valid formset keeps, as field values for the service."""
+    return [
+        {name: form.cleaned_data.get(name) for name in OUTCOME_FIELDS}
+        for form in formset.forms
+        if form.cleaned_data.get("measure") and not form.cleaned_data.get("DELETE")
+    ]
+
 
 class TranslationForm(forms.Form):
     """The case's text in another language, written by its author or a moderator."""

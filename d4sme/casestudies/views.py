@@ -11,9 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.crypto import get_random_string
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,8 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from d4sme.core.hooks import ORGANISATION_BARRIERS, hook_results
 from d4sme.registry.selectors import vocabulary_terms
 
-from . import exports, search, selectors, services
-from .forms import CaseForm, MoveForm, OutcomeFormSet, TranslationForm
+from . import exports, selectors, services
+from .forms import CaseForm, MoveForm, OutcomeFormSet, TranslationForm, outcome_rows
 from .models import Case, CaseStatus
 
 
@@ -102,25 +100,30 @@ def case_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
     form = CaseForm(request.POST or None, instance=case, initial=starting_point(request.user, case))
     outcomes = OutcomeFormSet(request.POST or None, instance=case, prefix="outcomes")
     if request.method == "POST" and form.is_valid() and outcomes.is_valid():
-        case = form.save(commit=False)
-        if not case.code:
-            case.code = f"{slugify(case.title)[:60] or 'case'}-{get_random_string(6).lower()}"
-        membership = request.user.memberships.select_related("organisation").first()
-        if case.organisation_id is None and membership and membership.organisation.kind == "sme":
-            case.organisation = membership.organisation
+        data = form.cleaned_data
+        fields = {name: data[name] for name in services.CONTENT_FIELDS if name in data}
+        classification = services.Classification(
+            technologies=list(data["technologies"]),
+            barriers=list(data["barriers"]),
+            programmes=list(data["programmes"]),
+        )
+        rows = outcome_rows(outcomes)
         try:
-            services.case_save(case=case, user=request.user)
+            if code:
+                case = services.case_update(
+                    case=case,
+                    user=request.user,
+                    fields=fields,
+                    classification=classification,
+                    outcomes=rows,
+                )
+            else:
+                case = services.case_create(
+                    user=request.user, fields=fields, classification=classification, outcomes=rows
+                )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            services.case_classify(
-                case=case,
-                technologies=list(form.cleaned_data["technologies"]),
-                barriers=list(form.cleaned_data["barriers"]),
-                programmes=list(form.cleaned_data["programmes"]),
-            )
-            outcomes.instance = case
-            outcomes.save()
             messages.success(request, _("Case saved."))
             return redirect("casestudies:case-detail", code=case.code)
     return render(
@@ -171,13 +174,11 @@ def case_translate(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         language = data.pop("language")
-        if language == case.language:
-            form.add_error("language", _("The case is already written in this language."))
+        try:
+            services.case_translate(case=case, user=request.user, language=language, fields=data)
+        except ValidationError as exc:
+            form.add_error("language" if "language" in exc.message_dict else None, exc)
         else:
-            case.translations = {**case.translations, language: data}
-            case.search_text = services.search_text_of(case)
-            case.save(update_fields=["translations", "search_text", "updated_at"])
-            search.index_later(case)
             messages.success(request, _("Translation saved."))
             return redirect("casestudies:case-detail", code=case.code)
     return render(

@@ -4,10 +4,11 @@ import json
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from d4sme.casestudies import search
-from d4sme.casestudies.models import CaseStatus
+from d4sme.casestudies.models import Case, CaseStatus, Outcome
 from d4sme.casestudies.services import case_move
 from d4sme.casestudies.tasks import case_embed
 
@@ -131,14 +132,14 @@ def test_api_writes_a_draft_and_moves_it(client, world):
         "application/json",
         headers=headers,
     )
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     wrong = client.post(
         "/api/v1/cases",
         json.dumps({**body, "period": "someday"}),
         "application/json",
         headers=headers,
     )
-    assert wrong.status_code == 400 and "period" in json.dumps(wrong.json())
+    assert wrong.status_code == 422 and "period" in json.dumps(wrong.json())
 
 
 def test_assessment_report_shows_peers_who_overcame_the_same_barriers(client, world):
@@ -231,3 +232,85 @@ def test_a_translation_is_shown_and_searched(client, world):
     assert same.status_code == 302  # published: it changes only after a moderator returns it
     case.refresh_from_db()
     assert set(case.translations) == {"pt"}
+
+
+CASE_BODY = {
+    "title": "Selling honey online",
+    "language": "en",
+    "economy": "KR",
+    "isic_section": "A",
+    "size_class": "micro",
+    "period": "recovery",
+    "summary": "A beekeeper opened an online shop.",
+    "challenges": "Customers only at the market.",
+    "solutions": "A subscription box.",
+}
+
+
+def _post_case(client, user, body):
+    from d4sme.registry.services import api_token_create
+
+    _token, key = api_token_create(user=user, name="cases")
+    return client.post(
+        "/api/v1/cases",
+        json.dumps(body),
+        "application/json",
+        headers={"Authorization": f"Bearer {key}"},
+    )
+
+
+def test_a_case_written_through_the_api_is_about_the_authors_organisation(client, world):
+    created = _post_case(client, world.user("sme_a"), CASE_BODY)
+    assert created.status_code == 201
+    case = Case.objects.get(code=created.json()["code"])
+    assert case.organisation == world.org_a and case.author == world.user("sme_a")
+    # Firm A's other members may now work on it, as on a case written in the pages.
+    assert world.user("sme_a").has_perm("casestudies.change_case", case)
+
+
+def test_a_case_for_someone_elses_organisation_or_for_none_is_refused(client, world):
+    named = _post_case(client, world.user("sme_a"), {**CASE_BODY, "organisation": world.org_b.pk})
+    assert named.status_code == 403 and "member" in named.json()["detail"]
+    nobody = _post_case(client, world.user("admin"), CASE_BODY)
+    assert nobody.status_code == 422 and "organisation" in nobody.json()["detail"]
+    assert not Case.objects.filter(title=CASE_BODY["title"]).exists()
+
+
+def test_a_case_whose_outcomes_are_invalid_is_not_saved_at_all(client, world):
+    body = {
+        **CASE_BODY,
+        "technologies": ["e-commerce"],
+        "outcomes": [
+            {"measure": "sales", "before": 100, "after": 160, "unit": "KRW m"},
+            {"measure": "happiness", "before": 1, "after": 2},
+        ],
+    }
+    reply = _post_case(client, world.user("sme_a"), body)
+    assert reply.status_code == 422 and "measure" in json.dumps(reply.json())
+    assert not Case.objects.filter(title=CASE_BODY["title"]).exists()
+    assert not Outcome.objects.filter(unit="KRW m").exists()
+
+
+def test_the_case_service_leaves_nothing_when_a_later_write_fails(world):
+    from django.db import IntegrityError, transaction
+
+    from d4sme.casestudies.services import Classification, case_create
+    from d4sme.registry.models import Economy, Term
+
+    term = Term.objects.filter(vocabulary_id="technologies").first()
+    fields = {**CASE_BODY, "economy": Economy.objects.get(code="KR")}
+    # The same technology twice breaks the pathway's unique constraint after the case is saved.
+    with pytest.raises((IntegrityError, ValidationError)), transaction.atomic():
+        case_create(
+            user=world.user("sme_a"),
+            fields=fields,
+            classification=Classification(technologies=[term, term]),
+        )
+    assert not Case.objects.filter(title=CASE_BODY["title"]).exists()
+
+
+def test_anonymous_api_writes_are_told_to_authenticate(client, world):
+    reply = Client(enforce_csrf_checks=True).post(
+        "/api/v1/cases", json.dumps(CASE_BODY), "application/json"
+    )
+    assert reply.status_code == 401
