@@ -304,3 +304,19 @@ def test_an_unexpected_error_ends_the_import_as_failed_and_the_page_stops_pollin
         reverse("assessments:import-detail", args=[job.pk]), headers={"HX-Request": "true"}
     ).content.decode()
     assert "Rejected" in page and "hx-trigger" not in page
+
+
+def test_an_import_that_waits_too_long_for_a_worker_says_so(
+    client, dma, survey_firms, advisor, settings
+):
+    job = job_for(
+        dma, "survey.csv", as_csv(dma.parsed, rows_for(dma.parsed, survey_firms)), advisor
+    )
+    client.force_login(advisor)
+    url = reverse("assessments:import-detail", args=[job.pk])
+    assert "waited" not in client.get(url).content.decode()
+
+    settings.TASK_WAIT_WARNING_SECONDS = 0  # the queue has not moved since the upload
+    page = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "for a background worker to start it" in page
+    assert "hx-trigger" in page  # it keeps checking, and shows the result when it comes
