@@ -1,0 +1,65 @@
+"""Data the shared layer keeps: the import jobs of every app."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Checking")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Not imported")
+
+
+# A job in one of these states will not change again: its page stops asking for news.
+FINISHED = (ImportStatus.DONE, ImportStatus.FAILED)
+
+
+class ImportJob(models.Model):
+    """An uploaded file that a task checks and writes whole, or not at all.
+
+    ``kind`` names the app's importer (see ``reports.imports``) and ``target_id`` the object
+    the file goes into (a questionnaire version, a report), as that importer reads it; the
+    shared layer knows neither.
+    """
+
+    kind = models.CharField(_("kind"), max_length=64)
+    target_id = models.CharField(_("target"), max_length=64, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200)
+    content = models.BinaryField(_("file content"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows checked"), default=0)
+    created = models.PositiveIntegerField(_("records created"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["created_by", "kind", "-created_at"])]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def finished(self) -> bool:
+        """Return whether the job has ended, imported or not."""
+        return self.status in FINISHED
+
+    @property
+    def progress(self) -> int:
+        """Return how far the job is, in percent."""
+        if self.finished:
+            return 100
+        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
