@@ -13,6 +13,7 @@ urlpatterns = [
     path("assessments/", include("d4sme.assessments.urls")),
     path("cases/", include("d4sme.casestudies.urls")),
     path("monitoring/", include("d4sme.monitoring.urls")),
+    path("reports/", include("d4sme.reports.urls")),
     path("accounts/sign-up/", registry_views.sign_up, name="sign-up"),
     path(
         "accounts/login/",
