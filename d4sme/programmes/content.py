@@ -4,18 +4,24 @@ Loaded from ``content/programmes.yaml`` by ``d4sme load-content``, idempotently,
 registry's own content (whose organisations and vocabularies it refers to by code).
 """
 
+from __future__ import annotations
+
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from d4sme.core.content import ContentError, Tally, read_yaml, upsert
-from d4sme.registry.models import Organisation, Term
+from d4sme.registry.selectors import organisations_by_code, term_list
 
 from . import eligibility
 from .models import CurationStatus, Instrument, Programme
 from .services import search_text_of
+
+if TYPE_CHECKING:
+    from d4sme.registry.models import Organisation, Term
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 # Keys of a programme entry that name terms, and the vocabulary each draws from.
@@ -137,8 +143,8 @@ def content_load() -> Tally:
     """Load the starting programmes; return what was created or updated."""
     tally = Tally()
     data = read_yaml(CONTENT_DIR / "programmes.yaml")
-    organisations = {o.code: o for o in Organisation.objects.exclude(code=None)}
-    terms = {(t.vocabulary_id, t.code): t for t in Term.objects.all()}
+    organisations = organisations_by_code()
+    terms = {(t.vocabulary_id, t.code): t for t in term_list()}
     seen = set()
     for index, entry in enumerate(data["programmes"], start=1):
         if entry.get("code") in seen:

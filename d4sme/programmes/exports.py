@@ -6,13 +6,15 @@ row per term, partner, rule and translated name. ``CODEBOOK`` describes every co
 export carries it. The JSON export nests the same columns under each programme.
 """
 
+from __future__ import annotations
+
 import io
 import zipfile
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
 
-from d4sme.registry.models import Organisation, Term
+from d4sme.registry.selectors import term_list
 from d4sme.reports.tables import csv_text, xlsx_bytes
 
 from . import eligibility
@@ -24,6 +26,9 @@ from .models import (
     ProgrammeStatus,
 )
 from .selectors import TERM_FACETS, published_programmes
+
+if TYPE_CHECKING:
+    from d4sme.registry.models import Organisation
 
 INSTRUMENT_TYPES = TERM_FACETS["instrument"]
 LIST_SEPARATOR = "|"
@@ -112,10 +117,7 @@ def _exported_programmes() -> QuerySet[Programme]:
             Prefetch(
                 "instruments", queryset=Instrument.objects.select_related("type").order_by("id")
             ),
-            Prefetch(
-                "classifications",
-                queryset=Term.objects.order_by("vocabulary_id", "position", "code"),
-            ),
+            Prefetch("classifications", queryset=term_list()),
             "co_implementers",
         )
         .order_by("code")

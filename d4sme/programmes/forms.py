@@ -3,17 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from d4sme.registry.models import Organisation, Term
-from d4sme.registry.selectors import isic_sections
+from d4sme.registry.selectors import economy_list, isic_sections, vocabulary_terms
 
 from .models import ApplicationStatus, Cohort, Participation, Programme
 from .services import PROGRAMME_FIELDS
 
 
 class ApplicationForm(forms.Form):
-    organisation = forms.ModelChoiceField(
-        label=_("Apply for"), queryset=Organisation.objects.none()
-    )
+    organisation = forms.ModelChoiceField(label=_("Apply for"), queryset=None)
     motivation = forms.CharField(
         label=_("What do you want to achieve with this support?"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -102,10 +99,6 @@ class OverlapDecisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
 
-def _terms(vocabulary: str):
-    return Term.objects.filter(vocabulary_id=vocabulary).order_by("position")
-
-
 class ProgrammeForm(forms.ModelForm):
     """What an agency or a focal point states about a programme; the curators check it."""
 
@@ -171,15 +164,16 @@ class ProgrammeForm(forms.ModelForm):
             ("technologies", "technologies"),
             ("barriers", "barriers"),
         ):
-            self.fields[name].queryset = _terms(vocabulary).exclude(children__isnull=False)
-        self.fields["instrument_type"].queryset = _terms("stip-instrument-types").exclude(
-            parent=None
+            self.fields[name].queryset = vocabulary_terms(vocabulary=vocabulary, leaves=True)
+        # An instrument type is a type proper, never the family that groups types.
+        self.fields["instrument_type"].queryset = vocabulary_terms(
+            vocabulary="stip-instrument-types", leaves=True
         )
         self.fields["sections"].choices = [
             (code, f"{code} — {title}") for code, title in isic_sections()
         ]
         self.fields["responsible"].queryset = organisations
-        self.fields["economy"].queryset = self.fields["economy"].queryset.order_by("name")
+        self.fields["economy"].queryset = economy_list()
         if self.instance.pk:
             chosen = set(self.instance.classifications.values_list("pk", flat=True))
             for name in (

@@ -14,8 +14,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
-from d4sme.registry.models import Organisation, Term
-from d4sme.registry.selectors import economy_list
+from d4sme.registry.selectors import economy_list, organisation_pks_by_name, term_list
 from d4sme.reports import tables as table_files
 
 from . import eligibility
@@ -143,14 +142,7 @@ class _Organisations:
     """Organisations named in the tables, found by code or else by exact legal name."""
 
     def __init__(self, names: set[str]) -> None:
-        self.found = dict(Organisation.objects.filter(code__in=names).values_list("code", "pk"))
-        self.ambiguous: set[str] = set()
-        for legal_name, pk in Organisation.objects.filter(
-            legal_name__in=names - self.found.keys()
-        ).values_list("legal_name", "pk"):
-            if legal_name in self.found:
-                self.ambiguous.add(legal_name)
-            self.found[legal_name] = pk
+        self.found, self.ambiguous = organisation_pks_by_name(names=names)
 
     def get(self, name: str, column: str) -> int:
         if name in self.ambiguous:
@@ -185,7 +177,7 @@ class _Reader:
         self.economies = set(economy_list().values_list("code", flat=True))
         self.terms = {
             (vocabulary, code): pk
-            for pk, vocabulary, code in Term.objects.values_list("pk", "vocabulary_id", "code")
+            for pk, vocabulary, code in term_list().values_list("pk", "vocabulary_id", "code")
         }
         names = {_text(r.get("responsible")) for _n, r in _rows(tables, "programmes")}
         names |= {_text(r.get("organisation")) for _n, r in _rows(tables, "co_implementers")}

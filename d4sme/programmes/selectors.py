@@ -1,12 +1,16 @@
 """Reads from the programme registry: search with facets, eligibility, completeness, queues."""
 
+from __future__ import annotations
+
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from d4sme.registry.models import Organisation, Role, Term, User
+from d4sme.registry.models import Role
+from d4sme.registry.selectors import term_list
 
 from . import eligibility
 from .models import (
@@ -18,6 +22,9 @@ from .models import (
     Programme,
     ProgrammeStatus,
 )
+
+if TYPE_CHECKING:
+    from d4sme.registry.models import Organisation, Term, User
 
 # Facets of the public registry: URL parameter -> vocabulary whose terms it filters by.
 TERM_FACETS = {
@@ -70,7 +77,7 @@ def programme_search(
         ).exclude(start_year__isnull=True, end_year__isnull=True)
     for facet, codes in filters.terms.items():
         if codes:
-            matching = Term.objects.filter(vocabulary_id=TERM_FACETS[facet], code__in=codes)
+            matching = term_list(vocabularies=[TERM_FACETS[facet]], codes=codes)
             qs = qs.filter(
                 pk__in=Programme.classifications.through.objects.filter(term__in=matching).values(
                     "programme_id"
@@ -120,14 +127,19 @@ def programme_facets(
         for e in economies
     ]
     agencies = (
-        Organisation.objects.filter(
-            programmes_responsible__in=base("agency", bool(filters.agency)).values("pk")
-        )
-        .annotate(n=Count("programmes_responsible", distinct=True))
-        .order_by("legal_name")
+        base("agency", bool(filters.agency))
+        .exclude(responsible=None)
+        .values("responsible_id", "responsible__short_name", "responsible__legal_name")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("responsible__legal_name")
     )
     facets["agency"] = [
-        FacetValue(str(a.pk), a.short_name or a.legal_name, a.n, a.pk in filters.agency)
+        FacetValue(
+            str(a["responsible_id"]),
+            a["responsible__short_name"] or a["responsible__legal_name"],
+            a["n"],
+            a["responsible_id"] in filters.agency,
+        )
         for a in agencies
     ]
     statuses = dict(
@@ -153,7 +165,7 @@ def programme_facets(
         return {row["term_id"]: row["n"] for row in rows}
 
     shared = term_counts(results)
-    terms = Term.objects.filter(vocabulary_id__in=TERM_FACETS.values()).order_by("position")
+    terms = term_list(vocabularies=TERM_FACETS.values())
     for facet, vocabulary in TERM_FACETS.items():
         chosen = filters.terms.get(facet, ())
         counts = term_counts(base(facet, True)) if chosen else shared
@@ -175,12 +187,7 @@ def programme_get(*, code: str) -> Programme:
                 "instruments",
                 queryset=Programme.instruments.rel.related_model.objects.select_related("type"),
             ),
-            Prefetch(
-                "classifications",
-                queryset=Term.objects.select_related("vocabulary").order_by(
-                    "vocabulary", "position"
-                ),
-            ),
+            Prefetch("classifications", queryset=term_list()),
         )
         .get(code=code)
     )

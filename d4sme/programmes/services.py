@@ -1,7 +1,9 @@
 """Writes to the programme registry: curation, calls, applications, cohorts, overlap verdicts."""
 
+from __future__ import annotations
+
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from d4sme.core.tasks import email_send
-from d4sme.registry.models import Organisation, User
+from d4sme.registry.selectors import organisation_members
 
 from . import eligibility
 from .models import (
@@ -25,6 +27,9 @@ from .models import (
     Participation,
     Programme,
 )
+
+if TYPE_CHECKING:
+    from d4sme.registry.models import Organisation, User
 
 # Curation moves: (from, to) -> the permission the move needs.
 CURATION_MOVES = {
@@ -240,9 +245,7 @@ def application_submit(
 def _notify(application: Application, template: str) -> None:
     """E-mail the members of the applying firm (through the task worker)."""
     recipients = list(
-        User.objects.filter(memberships__organisation=application.organisation, is_active=True)
-        .values_list("email", flat=True)
-        .distinct()
+        organisation_members(organisation=application.organisation).values_list("email", flat=True)
     )
     if not recipients:
         return

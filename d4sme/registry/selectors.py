@@ -1,5 +1,6 @@
 """Reads from the registry: the directory, economies, vocabularies, a user's roles."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -11,6 +12,7 @@ from . import content
 from .models import (
     ApiToken,
     Economy,
+    EconomyGroup,
     Membership,
     Organisation,
     Region,
@@ -80,6 +82,54 @@ def organisation_get(*, pk: int) -> Organisation:
     return Organisation.objects.select_related("economy", "region", "parent").get(pk=pk)
 
 
+def organisation_list(
+    *, pks: Collection[int] | None = None, codes: Collection[str] | None = None
+) -> QuerySet[Organisation]:
+    """Return the organisations with the given ids or codes (all when both are None), by name."""
+    if pks is None and codes is None:
+        return Organisation.objects.all()
+    found = Organisation.objects.none()
+    if pks is not None:
+        found = found | Organisation.objects.filter(pk__in=pks)
+    if codes is not None:
+        found = found | Organisation.objects.filter(code__in=codes)
+    return found
+
+
+def organisations_by_code() -> dict[str, Organisation]:
+    """Return every organisation that has a code, keyed by it."""
+    return {o.code: o for o in Organisation.objects.exclude(code=None)}
+
+
+def organisation_pks_by_name(*, names: Collection[str]) -> tuple[dict[str, int], set[str]]:
+    """Return ``({name: organisation id}, ambiguous)`` for the names that are an organisation's
+    code or else its exact legal name; ``ambiguous`` holds the legal names several share."""
+    found = dict(Organisation.objects.filter(code__in=names).values_list("code", "pk"))
+    ambiguous: set[str] = set()
+    for legal_name, pk in Organisation.objects.filter(
+        legal_name__in=set(names) - found.keys()
+    ).values_list("legal_name", "pk"):
+        if legal_name in found:
+            ambiguous.add(legal_name)
+        found[legal_name] = pk
+    return found, ambiguous
+
+
+def organisation_members(*, organisation: Organisation) -> QuerySet[User]:
+    """Return the active users who are members of the organisation."""
+    return User.objects.filter(memberships__organisation=organisation, is_active=True).distinct()
+
+
+def user_get(*, email: str) -> User | None:
+    """Return the user with this e-mail address, or None."""
+    return User.objects.filter(email=email).first()
+
+
+def user_with_role(*, role: str) -> User | None:
+    """Return the first user (by id) who holds the role in some organisation, or None."""
+    return User.objects.filter(memberships__role=role).order_by("id").first()
+
+
 def organisations_of_user(*, user: User) -> QuerySet[Organisation]:
     """Return the organisations the user is a member of."""
     if not user.is_authenticated:
@@ -106,11 +156,31 @@ def vocabulary_list() -> QuerySet[Vocabulary]:
     return Vocabulary.objects.order_by("code")
 
 
-def vocabulary_terms(*, vocabulary: str) -> QuerySet[Term]:
-    """Return the terms of one vocabulary, parents before their children."""
-    return (
-        Term.objects.filter(vocabulary_id=vocabulary).select_related("parent").order_by("position")
-    )
+def vocabulary_terms(*, vocabulary: str, leaves: bool = False) -> QuerySet[Term]:
+    """Return the terms of one vocabulary, parents before their children; with ``leaves``, only
+    the terms that have no children."""
+    terms = Term.objects.filter(vocabulary_id=vocabulary)
+    if leaves:
+        terms = terms.exclude(children__isnull=False)
+    return terms.select_related("parent").order_by("position")
+
+
+def term_list(
+    *,
+    vocabularies: Collection[str] | None = None,
+    codes: Collection[str] | None = None,
+    pks: Collection[int] | None = None,
+) -> QuerySet[Term]:
+    """Return the terms of the given vocabularies, codes and ids (all when None), with their
+    vocabulary, by vocabulary and then position."""
+    terms = Term.objects.select_related("vocabulary")
+    if vocabularies is not None:
+        terms = terms.filter(vocabulary_id__in=vocabularies)
+    if codes is not None:
+        terms = terms.filter(code__in=codes)
+    if pks is not None:
+        terms = terms.filter(pk__in=pks)
+    return terms.order_by("vocabulary_id", "position", "code")
 
 
 def isic_sections() -> list[tuple[str, str]]:
@@ -154,6 +224,11 @@ def api_token_user(*, key_hash: str) -> User | None:
 
 def economy_get(*, code: str) -> Economy | None:
     return Economy.objects.filter(code=code.upper()).first()
+
+
+def economy_group_get(*, code: str) -> EconomyGroup | None:
+    """Return the grouping of economies with this code (such as APEC), or None."""
+    return EconomyGroup.objects.filter(code=code).first()
 
 
 def region_get(*, code: str) -> Region | None:

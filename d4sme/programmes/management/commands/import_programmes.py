@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from d4sme.programmes.imports import ProgrammeImportError, import_csv_zip, import_xlsx
-from d4sme.registry.models import User
+from d4sme.registry.selectors import user_get
 
 IMPORTERS = {".zip": import_csv_zip, ".xlsx": import_xlsx}
 
@@ -21,10 +21,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path: str, user: str, **options) -> None:
-        try:
-            importer_user = User.objects.get(email=user)
-        except User.DoesNotExist:
-            raise CommandError(f"There is no user {user}.") from None
+        importer_user = user_get(email=user)
+        if importer_user is None:
+            raise CommandError(f"There is no user {user}.")
         source = Path(path)
         importer = IMPORTERS.get(source.suffix.lower())
         if importer is None:
