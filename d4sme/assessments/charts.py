@@ -1,13 +1,14 @@
-"""Charts as Vega-Lite specifications: drawn by vega-embed in the browser and turned into SVG
-on the server (vl-convert) for the PDF, so both show the same chart from one specification."""
+"""The assessment report's and dashboard's charts, as Vega-Lite specifications built with the
+shared :mod:`d4sme.reports.charts` (drawn in the browser, rendered to SVG for the PDF)."""
 
 from __future__ import annotations
 
 import math
 
-import vl_convert
+from d4sme.reports.charts import chart_spec, to_svg, tooltip
 
-SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+__all__ = ["band_shares", "progress", "radar", "to_svg"]
+
 RINGS = (25, 50, 75, 100)
 PALETTE = ["#1d4e89", "#d1495b", "#00798c", "#edae49"]
 BAND_COLOURS = ["#d1495b", "#edae49", "#66a182", "#1d4e89", "#00798c", "#6d597a"]
@@ -54,13 +55,12 @@ def radar(dimensions: list[tuple[str, str]], series: list[tuple[str, dict]], tit
         "x": {"field": "x", "type": "quantitative", "scale": scale, "axis": None},
         "y": {"field": "y", "type": "quantitative", "scale": scale, "axis": None},
     }
-    return {
-        "$schema": SCHEMA,
-        "title": title,
-        "width": 440,
-        "height": 400,
-        "config": {"view": {"stroke": None}, "font": "Noto Sans, Arial, sans-serif"},
-        "layer": [
+    return chart_spec(
+        title=title,
+        width=440,
+        height=400,
+        config={"view": {"stroke": None}},
+        layer=[
             {
                 "data": {"values": rings},
                 "transform": _polar("ring", count),
@@ -86,9 +86,9 @@ def radar(dimensions: list[tuple[str, str]], series: list[tuple[str, dict]], tit
                         "legend": {"orient": "bottom", "title": None},
                     },
                     "tooltip": [
-                        {"field": "series", "type": "nominal"},
-                        {"field": "dimension", "type": "nominal"},
-                        {"field": "score", "type": "quantitative", "format": ".1f"},
+                        tooltip("series", "nominal"),
+                        tooltip("dimension", "nominal"),
+                        tooltip("score", "quantitative", fmt=".1f"),
                     ],
                 },
             },
@@ -103,7 +103,7 @@ def radar(dimensions: list[tuple[str, str]], series: list[tuple[str, dict]], tit
                 },
             },
         ],
-    }
+    )
 
 
 def progress(dimensions: list[tuple[str, str]], stages: list[tuple[str, dict]], title: str) -> dict:
@@ -113,15 +113,13 @@ def progress(dimensions: list[tuple[str, str]], stages: list[tuple[str, dict]], 
         for stage, scores in stages
         for code, label in dimensions
     ]
-    return {
-        "$schema": SCHEMA,
-        "title": title,
-        "width": 420,
-        "height": 240,
-        "config": {"font": "Noto Sans, Arial, sans-serif"},
-        "data": {"values": values},
-        "mark": "bar",
-        "encoding": {
+    return chart_spec(
+        title=title,
+        width=420,
+        height=240,
+        data={"values": values},
+        mark="bar",
+        encoding={
             "y": {"field": "dimension", "type": "nominal", "title": None, "sort": None},
             "x": {
                 "field": "score",
@@ -138,12 +136,12 @@ def progress(dimensions: list[tuple[str, str]], stages: list[tuple[str, dict]], 
                 "legend": {"orient": "bottom", "title": None},
             },
             "tooltip": [
-                {"field": "stage", "type": "nominal"},
-                {"field": "dimension", "type": "nominal"},
-                {"field": "score", "type": "quantitative", "format": ".1f"},
+                tooltip("stage", "nominal"),
+                tooltip("dimension", "nominal"),
+                tooltip("score", "quantitative", fmt=".1f"),
             ],
         },
-    }
+    )
 
 
 def band_shares(
@@ -162,15 +160,13 @@ def band_shares(
         hidden = size - sum(c for c in counts if c is not None)
         if any(c is None for c in counts):
             values.append({"group": group, "band": withheld, "order": len(bands), "firms": hidden})
-    return {
-        "$schema": SCHEMA,
-        "title": title,
-        "width": 480,
-        "height": {"step": 22},
-        "config": {"font": "Noto Sans, Arial, sans-serif"},
-        "data": {"values": values},
-        "mark": "bar",
-        "encoding": {
+    return chart_spec(
+        title=title,
+        width=480,
+        height={"step": 22},
+        data={"values": values},
+        mark="bar",
+        encoding={
             "y": {"field": "group", "type": "nominal", "title": None, "sort": None},
             "x": {
                 "aggregate": "sum",
@@ -189,14 +185,9 @@ def band_shares(
             },
             "order": {"field": "order"},
             "tooltip": [
-                {"field": "group", "type": "nominal"},
-                {"field": "band", "type": "nominal"},
-                {"field": "firms", "type": "quantitative"},
+                tooltip("group", "nominal"),
+                tooltip("band", "nominal"),
+                tooltip("firms", "quantitative"),
             ],
         },
-    }
-
-
-def to_svg(spec: dict) -> str:
-    """Render a specification to SVG on the server, for the PDF report."""
-    return vl_convert.vegalite_to_svg(spec)
+    )

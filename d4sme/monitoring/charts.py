@@ -1,10 +1,11 @@
-"""Vega-Lite specifications of the monitoring pages; the PDF renders the same ones to SVG."""
+"""Vega-Lite specifications of the monitoring pages, built with the shared
+:mod:`d4sme.reports.charts`; the review PDF renders the same ones to SVG."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from d4sme.assessments.charts import SCHEMA, to_svg
+from d4sme.reports.charts import chart_spec, to_svg, tooltip
 
 from .progress import Status
 
@@ -17,7 +18,6 @@ STATUS_COLOURS = {
     Status.DETERIORATION: "#c0362c",
     Status.NOT_AVAILABLE: "#9aa0a6",
 }
-FONT = {"font": "Noto Sans, Arial, sans-serif"}
 
 __all__ = ["heat_map", "series", "status_bars", "to_svg"]
 
@@ -40,13 +40,12 @@ def heat_map(cells: list[dict], title: str) -> dict:
         }
         for c in cells
     ]
-    return {
-        "$schema": SCHEMA,
-        "title": title,
-        "config": FONT | {"axis": {"labelLimit": 220}},
-        "data": {"values": values},
-        "mark": {"type": "rect", "stroke": "white"},
-        "encoding": {
+    return chart_spec(
+        title=title,
+        config={"axis": {"labelLimit": 220}},
+        data={"values": values},
+        mark={"type": "rect", "stroke": "white"},
+        encoding={
             "x": {
                 "field": "economy",
                 "type": "nominal",
@@ -61,13 +60,13 @@ def heat_map(cells: list[dict], title: str) -> dict:
                 "legend": {"orient": "bottom", "title": None, "columns": 3},
             },
             "tooltip": [
-                {"field": "indicator", "type": "nominal", "title": _("Indicator")},
-                {"field": "economy", "type": "nominal", "title": _("Economy")},
-                {"field": "status", "type": "nominal", "title": _("Progress")},
-                {"field": "latest", "type": "quantitative", "title": _("Latest value")},
+                tooltip("indicator", "nominal", title=_("Indicator")),
+                tooltip("economy", "nominal", title=_("Economy")),
+                tooltip("status", "nominal", title=_("Progress")),
+                tooltip("latest", "quantitative", title=_("Latest value")),
             ],
         },
-    }
+    )
 
 
 def series(
@@ -96,9 +95,9 @@ def series(
                     "legend": {"orient": "bottom"},
                 },
                 "tooltip": [
-                    {"field": "who", "type": "nominal", "title": _("Economy")},
-                    {"field": "year", "type": "ordinal", "title": _("Year")},
-                    {"field": "value", "type": "quantitative", "title": _("Value")},
+                    tooltip("who", "nominal", title=_("Economy")),
+                    tooltip("year", "ordinal", title=_("Year")),
+                    tooltip("value", "quantitative", title=_("Value")),
                 ],
             },
         }
@@ -121,21 +120,14 @@ def series(
                     "y": {"field": "value", "type": "quantitative"},
                     "color": {"field": "who", "type": "nominal"},
                     "tooltip": [
-                        {"field": "who", "type": "nominal", "title": _("Target of")},
-                        {"field": "year", "type": "ordinal", "title": _("Target year")},
-                        {"field": "value", "type": "quantitative", "title": _("Target")},
+                        tooltip("who", "nominal", title=_("Target of")),
+                        tooltip("year", "ordinal", title=_("Target year")),
+                        tooltip("value", "quantitative", title=_("Target")),
                     ],
                 },
             },
         ]
-    return {
-        "$schema": SCHEMA,
-        "title": title,
-        "width": 560,
-        "height": 260,
-        "config": FONT,
-        "layer": layers,
-    }
+    return chart_spec(title=title, width=560, height=260, layer=layers)
 
 
 def status_bars(indicators: list[dict]) -> dict:
@@ -146,13 +138,11 @@ def status_bars(indicators: list[dict]) -> dict:
             values.append(
                 {"indicator": indicator["code"], "status": str(Status(row["status"]).label)}
             )
-    return {
-        "$schema": SCHEMA,
-        "width": 420,
-        "config": FONT,
-        "data": {"values": values},
-        "mark": "bar",
-        "encoding": {
+    return chart_spec(
+        width=420,
+        data={"values": values},
+        mark="bar",
+        encoding={
             "y": {"field": "indicator", "type": "nominal", "title": None, "sort": None},
             "x": {"aggregate": "count", "type": "quantitative", "title": _("Economies")},
             "color": {
@@ -162,4 +152,4 @@ def status_bars(indicators: list[dict]) -> dict:
                 "legend": {"orient": "bottom", "title": None, "columns": 3},
             },
         },
-    }
+    )

@@ -1,4 +1,4 @@
-// Draws every chart whose Vega-Lite specification the page embeds as JSON.
+// Draws every chart whose Vega-Lite specification the page embeds as JSON (d4sme.reports.charts).
 document.querySelectorAll("[data-vega-spec]").forEach((element) => {
   const source = document.getElementById(element.dataset.vegaSpec);
   if (!source || !window.vegaEmbed) return;
