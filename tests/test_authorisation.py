@@ -236,14 +236,14 @@ PAGES: dict[str, Endpoint] = {
     "assessments:import-new": Endpoint(
         "GET", lambda w: reverse("assessments:import-new"), {**ANALYSTS, "manager": OK}
     ),
-    # An import's page belongs to whoever uploaded the file (here the analyst).
-    "assessments:import-detail": Endpoint(
-        "GET",
-        lambda w: reverse("assessments:import-detail", args=[w.response_import.pk]),
-        {**dict.fromkeys(ACTORS, NOT_FOUND), "anonymous": LOGIN, "analyst": OK, "admin": OK},
-    ),
     "assessments:import-template": Endpoint(
         "GET", lambda w: reverse("assessments:import-template", args=[w.dma.pk]), EVERYONE
+    ),
+    # An import's page belongs to whoever uploaded the file (here the analyst's responses).
+    "reports:import-detail": Endpoint(
+        "GET",
+        lambda w: reverse("reports:import-detail", args=[w.response_import.pk]),
+        {**dict.fromkeys(ACTORS, NOT_FOUND), "anonymous": LOGIN, "analyst": OK, "admin": OK},
     ),
     "casestudies:case-list": Endpoint(
         "GET", lambda w: reverse("casestudies:case-list") + "?q=bakery&language=pt", EVERYONE
@@ -727,8 +727,8 @@ def cases_for(world) -> None:
 
 def assessments_for(world) -> None:
     """A submitted and a complete but open assessment of firm A, and the analyst's import."""
-    from d4sme.assessments.models import Instrument, ResponseImport
-    from d4sme.assessments.services import response_save, response_start
+    from d4sme.assessments.models import Instrument
+    from d4sme.assessments.services import response_import_create, response_save, response_start
     from tests.assessments.conftest import random_answers, take
 
     world.dma = Instrument.objects.get(pk="dma-sme").current_version()
@@ -738,8 +738,8 @@ def assessments_for(world) -> None:
         user=world.users["sme_a"], organisation=world.org_a, instrument=world.dma.instrument
     )
     response_save(response=world.open_a, user=world.users["sme_a"], answers=answers)
-    world.response_import = ResponseImport.objects.create(
-        version=world.dma, file_name="survey.csv", content=b"", created_by=world.users["analyst"]
+    world.response_import = response_import_create(
+        user=world.users["analyst"], version=world.dma, file_name="survey.csv", content=b""
     )
 
 

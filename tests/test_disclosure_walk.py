@@ -47,7 +47,7 @@ NOT_AGGREGATES = {
     *("programmes:programme-detail", "programmes:programme-edit", "programmes:programme-manage"),
     *("programmes:cohort-create", "programmes:programme-move"),
     *("assessments:home", "assessments:start", "assessments:import-new"),
-    *("assessments:import-detail", "assessments:import-template"),
+    *("reports:import-detail", "assessments:import-template"),
     *("assessments:instrument-detail", "assessments:response-resume"),
     *("assessments:response-page", "assessments:response-review"),
     *("casestudies:case-list", "casestudies:stories", "casestudies:feed"),

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from d4sme.assessments.imports import columns
-from d4sme.assessments.imports import import_run as responses_import_run
-from d4sme.assessments.models import ImportStatus, Instrument, Response, ResponseImport
+from d4sme.assessments.models import Instrument, Response
+from d4sme.assessments.services import response_import_create
 from d4sme.monitoring import exports as monitoring_exports
 from d4sme.monitoring import sdmx
 from d4sme.monitoring.imports import external_import
@@ -21,6 +21,8 @@ from d4sme.programmes.imports import ProgrammeImportError, import_tables
 from d4sme.programmes.models import Application, Programme
 from d4sme.registry.models import Economy, Organisation, Role
 from d4sme.registry.services import membership_grant
+from d4sme.reports.models import ImportStatus
+from d4sme.reports.services import import_job_run
 from d4sme.reports.tables import csv_text
 from tests.assessments.conftest import random_answers
 from tests.assessments.test_imports import cells
@@ -48,10 +50,10 @@ def assessments(world, other: str) -> tuple[list[str], str]:
     ]
     header = columns(version.parsed)
     content = csv_text([header, *([row.get(c, "") for c in header] for row in rows)]).encode()
-    job = ResponseImport.objects.create(
-        version=version, file_name="survey.csv", content=content, created_by=manager
+    job = response_import_create(
+        user=manager, version=version, file_name="survey.csv", content=content
     )
-    responses_import_run(job.pk)
+    import_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED and not Response.objects.exists()
     # The same words whether the organisation is someone else's or does not exist.

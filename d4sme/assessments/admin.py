@@ -6,7 +6,6 @@ from .models import (
     InstrumentVersion,
     PeerGroup,
     Response,
-    ResponseImport,
 )
 
 
@@ -54,10 +53,3 @@ class PeerGroupAdmin(admin.ModelAdmin):
 class BenchmarkPositionAdmin(admin.ModelAdmin):
     list_display = ("response", "group", "percentile", "computed_at")
     raw_id_fields = ("response", "group")
-
-
-@admin.register(ResponseImport)
-class ResponseImportAdmin(admin.ModelAdmin):
-    list_display = ("file_name", "version", "status", "total", "created", "created_at")
-    exclude = ("content",)
-    readonly_fields = ("errors",)

@@ -8,32 +8,37 @@ column codes separated by ";", a number its value. ``columns()`` gives a version
 
 Every row is checked before anything is written; one bad cell rejects the whole file, with
 a message naming its row and column. A valid file is scored in bulk by the scoring engine
-and written in one transaction.
+and written in one transaction. The upload, its task and its progress page are the shared
+import job's (``d4sme.reports``); this module checks and writes.
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from d4sme.registry.models import Organisation
+from d4sme.registry.selectors import organisation_list
+from d4sme.reports.imports import ImportKind, ImportRejected, Progress, Write
 from d4sme.reports.tables import Row, TableError, read_table
 
 from .instruments import Definition
-from .models import ImportStatus, Mode, Response, ResponseImport, ResponseStatus, Stage
+from .models import InstrumentVersion, Mode, Response, ResponseStatus, Stage
 from .scoring import AnswerError, engine
 from .services import stored_fields
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from d4sme.reports.models import ImportJob
 
+# The name under which the shared import job knows this importer.
+KIND = "assessments.responses"
 FIXED = ("organisation", "stage", "submitted_at")
 PROGRESS_EVERY = 200
-MAX_MESSAGES = 200
 # A response completed before this day predates any digital-maturity instrument the platform
 # holds; one dated after today would stay a firm's "latest" response for years.
 EARLIEST_SUBMISSION = date(2000, 1, 1)
@@ -96,9 +101,7 @@ def _organisations(user, keys: set[str]) -> dict[str, int]:
     reveals nothing about organisations the user cannot see.
     """
     ids = {int(k) for k in keys if k.isdigit()}
-    named = Organisation.objects.filter(pk__in=ids) | Organisation.objects.filter(
-        code__in=keys - {str(i) for i in ids}
-    )
+    named = organisation_list(pks=ids, codes=keys - {str(i) for i in ids})
     # One check per organisation, not per row: a survey file names a firm many times.
     allowed = [o for o in named if user.has_perm("assessments.assess_organisation", o)]
     return {str(o.pk): o.pk for o in allowed} | {o.code: o.pk for o in allowed if o.code}
@@ -178,55 +181,27 @@ def check(definition: Definition, rows: list[dict[str, str]], user, on_progress=
     return drafts, errors
 
 
-def import_run(import_id: int) -> str:
-    """Run one queued import to the end and return what happened: all rows land, or none and
-    the problems are kept. An unexpected error ends the import as failed, not running."""
-    job = ResponseImport.objects.select_related("version", "created_by").get(pk=import_id)
-    job.status = ImportStatus.RUNNING
-    job.save(update_fields=["status", "updated_at"])
-    try:
-        return _run(job)
-    except Exception:
-        logger.exception("Response import %s stopped on an unexpected error", job.pk)
-        return _finish(
-            job,
-            [
-                _(
-                    "The import stopped on an unexpected error, and nothing was imported. "
-                    "Upload the file again; if this happens again, tell an administrator, "
-                    "quoting import number %(number)s."
-                )
-                % {"number": job.pk}
-            ],
-        )
-
-
-def _run(job: ResponseImport) -> str:
-    if job.created_by is None or not job.created_by.is_active:
-        return _finish(
-            job, [_("The account that uploaded this file is closed; nothing was imported.")]
-        )
-    definition = job.version.parsed
+def response_import_check(job: ImportJob, progress: Progress) -> Write:
+    """Check a queued file of responses for the shared import job and return the step that
+    writes them, scored, in bulk; raise ImportRejected with every problem of every row."""
+    version = InstrumentVersion.objects.select_related("instrument").get(pk=job.target_id)
+    definition = version.parsed
     try:
         rows = read_table(job.file_name, bytes(job.content))
     except TableError as exc:
-        return _finish(job, exc.messages)
-    job.total = len(rows)
-    job.save(update_fields=["total", "updated_at"])
-
-    def progress(done: int) -> None:
-        ResponseImport.objects.filter(pk=job.pk).update(processed=done)
-
-    drafts, errors = check(definition, rows, job.created_by, progress)
+        raise ImportRejected(exc.messages) from exc
+    progress.total(len(rows))
+    drafts, errors = check(definition, rows, job.created_by, progress.done)
     if errors:
-        return _finish(job, errors)
+        raise ImportRejected(errors)
     scoring = engine(definition)
     scores = scoring.score(scoring.encode_many(answers for *_rest, answers in drafts))
-    with transaction.atomic():
+
+    def write() -> int:
         created = Response.objects.bulk_create(
             [
                 Response(
-                    version=job.version,
+                    version=version,
                     organisation_id=organisation,
                     stage=stage,
                     mode=Mode.ADVISOR,
@@ -242,24 +217,26 @@ def _run(job: ResponseImport) -> str:
             ],
             batch_size=1000,
         )
-        job.status, job.processed, job.created, job.errors = (
-            ImportStatus.DONE,
-            len(rows),
-            len(created),
-            [],
-        )
-        job.save()
         from .tasks import benchmarks_refresh_later
 
-        benchmarks_refresh_later(job.version.instrument_id)
-    return f"imported {len(created)} responses"
+        benchmarks_refresh_later(version.instrument_id)
+        return len(created)
+
+    return write
 
 
-def _finish(job: ResponseImport, errors: list[str]) -> str:
-    shown = errors[:MAX_MESSAGES]
-    if len(errors) > MAX_MESSAGES:
-        shown.append(_("… and %(count)s more problems.") % {"count": len(errors) - MAX_MESSAGES})
-    job.status, job.errors, job.created = ImportStatus.FAILED, shown, 0
-    job.processed = job.total
-    job.save()
-    return f"rejected with {len(errors)} problems"
+def response_import_done(job: ImportJob) -> str:
+    """Return what a finished import of responses did, for its page."""
+    return ngettext(
+        "%(count)s response imported.", "%(count)s responses imported.", job.created
+    ) % {"count": job.created}
+
+
+def response_import_back(job: ImportJob) -> tuple[str, str]:
+    """Return where an import's page leads next: the form, to import another file."""
+    return reverse("assessments:import-new"), _("Import another file")
+
+
+RESPONSES = ImportKind(
+    check=response_import_check, done=response_import_done, back=response_import_back
+)

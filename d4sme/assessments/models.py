@@ -4,7 +4,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from d4sme.core.models import TimestampedModel
 from d4sme.programmes.models import Participation
@@ -212,42 +211,3 @@ class BenchmarkPosition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id}: {self.percentile} ({self.group})"
-
-
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Imported")
-    FAILED = "failed", pgettext_lazy("an import", "Rejected")
-
-
-class ResponseImport(TimestampedModel):
-    """A file of responses collected elsewhere, imported whole or not at all by a task."""
-
-    version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="+")
-    file_name = models.CharField(_("file name"), max_length=200)
-    content = models.BinaryField(_("file content"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    status = models.CharField(
-        _("status"), max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED
-    )
-    total = models.PositiveIntegerField(_("rows"), default=0)
-    processed = models.PositiveIntegerField(_("rows checked"), default=0)
-    created = models.PositiveIntegerField(_("responses created"), default=0)
-    errors = models.JSONField(_("errors"), default=list, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("response import")
-        verbose_name_plural = _("response imports")
-
-    def __str__(self) -> str:
-        return self.file_name
-
-    @property
-    def progress(self) -> int:
-        if self.status in (ImportStatus.DONE, ImportStatus.FAILED):
-            return 100
-        return int(100 * self.processed / self.total) if self.total else 0

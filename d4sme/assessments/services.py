@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from d4sme.programmes.models import Participation
-from d4sme.registry.models import Organisation
+from d4sme.reports.services import import_job_create
 
-from .models import Instrument, Mode, Response, ResponseStatus, Stage
+from .models import Instrument, InstrumentVersion, Mode, Response, ResponseStatus, Stage
 from .scoring import AnswerError, engine
 from .tasks import benchmarks_refresh_later
+
+if TYPE_CHECKING:
+    from d4sme.programmes.models import Participation
+    from d4sme.registry.models import Organisation
+    from d4sme.reports.models import ImportJob
 
 
 def response_start(
@@ -115,3 +121,16 @@ def apply_scores(response: Response, result: dict) -> None:
 def response_rescore(response: Response) -> dict:
     """Score a stored response again under its own version (the result never differs)."""
     return engine(response.version.parsed).score_one(response.answers)
+
+
+def response_import_create(
+    *, user, version: InstrumentVersion, file_name: str, content: bytes
+) -> ImportJob:
+    """Queue a file of responses collected elsewhere for checking and return its import job."""
+    from .imports import KIND  # imports reads this module's stored_fields
+
+    if not user.has_perm("assessments.import_responses"):
+        raise PermissionDenied(_("You may not import responses."))
+    return import_job_create(
+        user=user, kind=KIND, target_id=version.pk, file_name=file_name, content=content
+    )

@@ -36,11 +36,3 @@ def benchmarks_refresh_later(instrument: str) -> None:
         benchmarks_refresh.enqueue(instrument=instrument, requested_at=timezone.now().isoformat())
 
     transaction.on_commit(enqueue)
-
-
-@task()
-def responses_import(*, import_id: int) -> str:
-    """Check and import a file of responses, whole or not at all."""
-    from .imports import import_run
-
-    return import_run(import_id)

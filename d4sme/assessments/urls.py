@@ -9,7 +9,6 @@ urlpatterns = [
     path("start/", views.start, name="start"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("imports/", views.import_new, name="import-new"),
-    path("imports/<int:pk>/", views.import_detail, name="import-detail"),
     path("imports/template/<int:pk>.csv", views.import_template, name="import-template"),
     path("instruments/<slug:code>/", views.instrument_detail, name="instrument-detail"),
     path("responses/<int:pk>/", views.resume, name="response-resume"),

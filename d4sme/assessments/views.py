@@ -5,21 +5,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from d4sme.reports.disclosure import aggregate
+from d4sme.reports.selectors import import_job_list
 
 from . import charts, exports, imports, selectors, services
 from .forms import ImportForm, QuestionPageForm, StartForm
-from .models import Instrument, InstrumentVersion, Response, ResponseImport
+from .models import Instrument, InstrumentVersion, Response
 from .panels import render_panels
 from .reports import report_pdf
 from .scoring import engine
-from .tasks import responses_import
 
 
 def _response_for(request: HttpRequest, pk: int, perm: str = "view_response") -> Response:
@@ -316,36 +315,23 @@ def import_new(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = ResponseImport.objects.create(
+        job = services.response_import_create(
+            user=request.user,
             version=form.cleaned_data["version"],
-            file_name=upload.name[:200],
+            file_name=upload.name,
             content=upload.read(),
-            created_by=request.user,
         )
-        transaction.on_commit(lambda: responses_import.enqueue(import_id=job.pk))
-        return redirect("assessments:import-detail", pk=job.pk)
+        return redirect("reports:import-detail", pk=job.pk)
     return render(
         request,
         "assessments/import_new.html",
         {
             "form": form,
             "versions": InstrumentVersion.objects.select_related("instrument"),
-            "recent": ResponseImport.objects.filter(created_by=request.user)[:10],
+            "recent": import_job_list(user=request.user, kind=imports.KIND),
         },
         status=400 if request.method == "POST" else 200,
     )
-
-
-@login_required
-@require_GET
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(ResponseImport, pk=pk)
-    if job.created_by_id != request.user.pk and not request.user.is_superuser:
-        raise Http404
-    template = (
-        "assessments/_import_progress.html" if request.htmx else "assessments/import_detail.html"
-    )
-    return render(request, template, {"job": job})
 
 
 @require_GET

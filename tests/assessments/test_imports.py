@@ -8,11 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from d4sme.assessments.imports import EARLIEST_SUBMISSION, columns, import_run
-from d4sme.assessments.models import BenchmarkPosition, ImportStatus, Response, ResponseImport
+from d4sme.assessments.imports import EARLIEST_SUBMISSION, KIND, columns
+from d4sme.assessments.models import BenchmarkPosition, Response
 from d4sme.assessments.scoring import engine
 from d4sme.programmes.models import Application
 from d4sme.registry.models import Economy, Organisation, OrganisationKind
+from d4sme.reports.models import ImportJob, ImportStatus
+from d4sme.reports.services import import_job_run
 from tests.conftest import make_user
 from tests.programmes.conftest import make_programme, open_call
 
@@ -92,10 +94,14 @@ def advisor(world, survey_firms):
     return world.user("manager")
 
 
-def job_for(version, name: str, content: bytes, user) -> ResponseImport:
-    return ResponseImport.objects.create(
-        version=version, file_name=name, content=content, created_by=user
+def job_for(version, name: str, content: bytes, user) -> ImportJob:
+    return ImportJob.objects.create(
+        kind=KIND, target_id=version.pk, file_name=name, content=content, created_by=user
     )
+
+
+def import_run(pk: int) -> str:
+    return import_job_run(job_id=pk)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -106,7 +112,7 @@ def test_a_valid_file_lands_whole_with_the_engines_scores(fmt, dma, survey_firms
     job = job_for(dma, f"survey.{fmt}", content, advisor)
     import_run(job.pk)
     job.refresh_from_db()
-    assert (job.status, job.created, job.total, job.errors) == (ImportStatus.DONE, 6, 6, [])
+    assert (job.status, job.created, job.rows_total, job.errors) == (ImportStatus.DONE, 6, 6, [])
     imported = Response.objects.filter(imported=True).order_by("organisation_id")
     assert imported.count() == 6
     for response in imported:
@@ -153,14 +159,19 @@ def test_upload_page_queues_the_import_and_shows_progress(
     upload.name = "survey.csv"
     with django_capture_on_commit_callbacks(execute=True):
         reply = client.post(reverse("assessments:import-new"), {"version": dma.pk, "file": upload})
-    job = ResponseImport.objects.get()
-    assert reply["Location"] == reverse("assessments:import-detail", args=[job.pk])
-    assert DBTaskResult.objects.get().args_kwargs["kwargs"] == {"import_id": job.pk}
+    job = ImportJob.objects.get()
+    assert (job.kind, job.target_id, job.created_by) == (KIND, str(dma.pk), advisor)
+    assert reply["Location"] == reverse("reports:import-detail", args=[job.pk])
+    assert DBTaskResult.objects.get().args_kwargs["kwargs"] == {"job_id": job.pk}
     waiting = client.get(reply["Location"], headers={"HX-Request": "true"}).content.decode()
     assert "Queued" in waiting and 'hx-trigger="every 1s"' in waiting
     import_run(job.pk)
     done = client.get(reply["Location"]).content.decode()
     assert "6 responses imported." in done and "hx-trigger" not in done
+    assert reverse("assessments:import-new") in done  # "Import another file"
+    # The form lists the user's recent imports, linking to their pages.
+    form = client.get(reverse("assessments:import-new")).content.decode()
+    assert reply["Location"] in form and "survey.csv" in form
 
 
 def test_the_upload_form_refuses_other_file_types(client, world, dma):
@@ -170,14 +181,14 @@ def test_the_upload_form_refuses_other_file_types(client, world, dma):
     reply = client.post(reverse("assessments:import-new"), {"version": dma.pk, "file": upload})
     assert reply.status_code == 400
     assert "Upload a .csv or .xlsx file." in reply.content.decode()
-    assert not ResponseImport.objects.exists()
+    assert not ImportJob.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_process_imports_and_refreshes_benchmarks(content, tmp_path):
     """The import and the benchmark refresh it queues run in a separate db_worker process."""
     from d4sme.assessments.models import Instrument
-    from d4sme.assessments.tasks import responses_import
+    from d4sme.reports.tasks import import_job_run as import_job_task
     from tests.test_tasks import run_worker
 
     dma = Instrument.objects.get(pk="dma-sme").current_version()
@@ -197,7 +208,7 @@ def test_the_worker_process_imports_and_refreshes_benchmarks(content, tmp_path):
     administrator.is_superuser = True
     administrator.save()
     job = job_for(dma, "survey.csv", as_csv(dma.parsed, rows_for(dma.parsed, firms)), administrator)
-    responses_import.enqueue(import_id=job.pk)
+    import_job_task.enqueue(job_id=job.pk)
 
     run_worker(tmp_path)
 
@@ -301,9 +312,9 @@ def test_an_unexpected_error_ends_the_import_as_failed_and_the_page_stops_pollin
     ]
     client.force_login(advisor)
     page = client.get(
-        reverse("assessments:import-detail", args=[job.pk]), headers={"HX-Request": "true"}
+        reverse("reports:import-detail", args=[job.pk]), headers={"HX-Request": "true"}
     ).content.decode()
-    assert "Rejected" in page and "hx-trigger" not in page
+    assert "Not imported" in page and "hx-trigger" not in page
 
 
 def test_an_import_that_waits_too_long_for_a_worker_says_so(
@@ -313,7 +324,7 @@ def test_an_import_that_waits_too_long_for_a_worker_says_so(
         dma, "survey.csv", as_csv(dma.parsed, rows_for(dma.parsed, survey_firms)), advisor
     )
     client.force_login(advisor)
-    url = reverse("assessments:import-detail", args=[job.pk])
+    url = reverse("reports:import-detail", args=[job.pk])
     assert "waited" not in client.get(url).content.decode()
 
     settings.TASK_WAIT_WARNING_SECONDS = 0  # the queue has not moved since the upload
