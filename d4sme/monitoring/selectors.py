@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from d4sme.registry.models import Economy
 
-from . import progress, regional
+from . import derived, progress, ranking, regional
 from .models import (
     Direction,
     Flag,
@@ -462,3 +464,239 @@ def thread_of(submission: Submission) -> list:
         "indicator", "asked_by", "resolved_by"
     ).prefetch_related("answers__by")
     return sorted(questions, key=lambda q: (not q.is_open, q.created_at, q.pk))
+
+
+# Page reads: what the monitoring pages show, shaped once here so the views only render.
+
+
+def region_label() -> str:
+    """The label of the region-wide row, in the active language."""
+    return gettext("Region")
+
+
+def general_indicators_by_group(framework: Framework) -> dict[str, list[Indicator]]:
+    """The plan's general indicators (serving no objective), grouped by their group name."""
+    groups: dict[str, list[Indicator]] = defaultdict(list)
+    for indicator in framework.indicators.filter(objectives__isnull=True):
+        groups[indicator.group].append(indicator)
+    return dict(groups)
+
+
+@dataclass
+class DashboardGrid:
+    """The dashboard's heat-map cells, its table columns and its rows of progress cells."""
+
+    cells: list[dict]
+    columns: list[tuple[str, str]]
+    table: list[dict]
+
+
+def dashboard_grid(
+    framework: Framework,
+    *,
+    area: int | None,
+    economy: str | None,
+    period: int | None,
+    economies: list[Economy],
+) -> DashboardGrid:
+    """Progress of the quantitative indicators (of one priority area, if given) for one economy
+    or for the region and every economy, as of a period (the latest if None)."""
+    indicators = framework.indicators.exclude(measure=Measure.QUALITATIVE)
+    if area is not None:
+        indicators = indicators.filter(objectives__priority_area__number=area).distinct()
+    rows = progress_rows(
+        framework,
+        indicators=indicators,
+        economies=[economy] if economy else None,
+        region=economy is None,
+        until=period,
+    )
+    names = {e.code: e.name for e in economies}
+    cells = [
+        {
+            "indicator": r.indicator.code,
+            "economy": names.get(r.economy, region_label()) if r.economy else region_label(),
+            "status": r.result.status.value,
+            "latest": r.latest[1] if r.latest else None,
+        }
+        for r in rows
+    ]
+    grid: dict[int, dict[str, Row]] = defaultdict(dict)
+    for row in rows:
+        grid[row.indicator.pk][row.economy] = row
+    columns = [(REGION, region_label())] if economy is None else []
+    columns += [(e.code, e.code) for e in economies if economy in (None, e.code)]
+    table = [
+        {"indicator": i, "cells": [grid[i.pk].get(c) for c, _label in columns]}
+        for i in indicators
+        if i.pk in grid
+    ]
+    return DashboardGrid(cells=cells, columns=columns, table=table)
+
+
+def cycle_of(framework: Framework, period: int | None) -> ReportingCycle | None:
+    """The framework's reporting cycle of a period, or its latest one if period is None."""
+    if period:
+        return framework.cycles.filter(period=period).first()
+    return framework.cycles.order_by("-period").first()
+
+
+def periods_of(framework: Framework) -> list[int]:
+    """The years of the framework's reporting cycles, oldest first."""
+    return list(framework.cycles.order_by("period").values_list("period", flat=True))
+
+
+@dataclass
+class IndicatorProgress:
+    """One indicator's progress rows (each labelled), and the series and targets to chart."""
+
+    rows: list[Row]
+    lines: dict[str, dict[int, float]]
+    targets: dict[str, tuple]
+
+
+def indicator_progress(
+    framework: Framework, indicator: Indicator, *, names: dict[str, str], chosen: str
+) -> IndicatorProgress:
+    """Progress of one indicator in the region and each economy; the chart keeps the region
+    and the chosen economy only, when one is chosen."""
+    rows = (
+        progress_rows(framework, indicators=Indicator.objects.filter(pk=indicator.pk))
+        if indicator.measure != Measure.QUALITATIVE
+        else []
+    )
+    for row in rows:
+        row.label = names.get(row.economy, row.economy) if row.economy else region_label()
+    shown = [r for r in rows if not chosen or r.economy in (REGION, chosen)]
+    lines = {r.label: r.series for r in shown if r.series}
+    targets = {
+        # the region's target as applied to the economies compared
+        r.label: (r.result.target_year, r.result.target_value)
+        for r in shown
+        if r.result.target_year
+    }
+    return IndicatorProgress(rows=rows, lines=lines, targets=targets)
+
+
+def indicator_history_rows(
+    framework: Framework, indicator: Indicator, *, names: dict[str, str], years: list[int]
+) -> list[dict]:
+    """Each economy's (the region first) progress status in every year, as table rows."""
+    if indicator.measure == Measure.QUALITATIVE:
+        return []
+    history = progress_history(framework, indicator)
+    return [
+        {
+            "label": names.get(economy, economy) if economy else region_label(),
+            "statuses": [history[economy].get(y) for y in years],
+        }
+        for economy in sorted(history, key=lambda e: (e != REGION, names.get(e, e)))
+    ]
+
+
+def indicator_platform_rows(
+    indicator: Indicator, *, economies: list[Economy], years: list[int]
+) -> list[dict]:
+    """The values the platform derives for an indicator from its own data, per economy and
+    year; only economies with some data."""
+    if not indicator.derived_from:
+        return []
+    platform = derived.derived_values(indicator.derived_from, [e.code for e in economies], years)
+    return [
+        {"economy": e, "values": [platform[(e.code, y)] for y in years]}
+        for e in economies
+        if platform and any(platform[(e.code, y)].count for y in years)
+    ]
+
+
+def qualitative_texts(indicator: Indicator) -> QuerySet[Value] | list:
+    """The approved texts reported for a qualitative indicator, by economy, latest first."""
+    if indicator.measure != Measure.QUALITATIVE:
+        return []
+    return (
+        Value.objects.filter(
+            indicator=indicator, submission__status=SubmissionStatus.APPROVED, dimension=""
+        )
+        .exclude(text="")
+        .select_related("economy")
+        .order_by("economy__name", "-period")
+    )
+
+
+def reporting_overview(
+    user, framework: Framework, *, own: set[str] | list[str], reviewer: bool
+) -> tuple[list[dict], list[Submission]]:
+    """Each cycle (latest first) with a row per economy the user reports for or reviews, and
+    the reports waiting for review."""
+    submissions = {(s.cycle_id, s.economy_id): s for s in submissions_for(user, framework)}
+    economies = [e for e in economies_of(framework) if reviewer or e.code in own]
+    today = timezone.localdate()
+    cycles = [
+        {
+            "cycle": cycle,
+            "open": cycle.opens_on <= today,
+            "rows": [
+                {
+                    "economy": e,
+                    "submission": submissions.get((cycle.pk, e.code)),
+                    "can_start": e.code in own,
+                }
+                for e in economies
+            ],
+        }
+        for cycle in framework.cycles.order_by("-period")
+    ]
+    waiting = [s for s in submissions.values() if s.status == SubmissionStatus.SUBMITTED]
+    return cycles, waiting
+
+
+def values_returned(submission: Submission) -> list[Value]:
+    """The report's values the analysts sent back with a note."""
+    return [v for v in submission.values.select_related("indicator") if v.review_note]
+
+
+def indicators_missing(submission: Submission, indicators: list[Indicator]) -> list[Indicator]:
+    """The indicators among those given for which the report holds no total value."""
+    given = {v.indicator_id for v in submission.values.all() if not v.dimension}
+    return [i for i in indicators if i.pk not in given]
+
+
+def proposals_ranked(framework: Framework) -> list[tuple]:
+    """The framework's proposals, best linked to its priorities first, each as (ranking, proposal)."""
+    proposals = {
+        p.pk: p
+        for p in framework.proposals.select_related("proponent").prefetch_related("priority_areas")
+    }
+    if not proposals:
+        return []
+    objectives = [
+        ranking.ObjectiveText(
+            code=o.code,
+            priority_area=area.number,
+            text=ranking.objective_text(area.name, o.name, [i.name for i in o.indicators.all()]),
+        )
+        for area in framework.priority_areas.prefetch_related("objectives__indicators")
+        for o in area.objectives.all()
+    ]
+    texts = [
+        ranking.ProposalText(
+            key=p.pk,
+            title=p.title,
+            objectives=p.objectives,
+            description=p.description,
+            declared_areas=tuple(a.number for a in p.priority_areas.all()),
+            budget=float(p.budget),
+            economies_involved=p.economies_involved,
+            has_indicators=p.has_indicators,
+        )
+        for p in proposals.values()
+    ]
+    return [(r, proposals[r.key]) for r in ranking.rank(texts, objectives)]
+
+
+def targets_stored(framework: Framework, economy: Economy | None) -> dict[int, Target]:
+    """indicator id -> the economy's (or, for None, the region's) baseline and target."""
+    return {
+        t.indicator_id: t
+        for t in Target.objects.filter(indicator__framework=framework, economy=economy)
+    }
