@@ -49,6 +49,8 @@ REPORTERS = {
     "admin": OK,
 }
 OWN_RESPONSE = {**dict.fromkeys(ACTORS, NOT_FOUND), "anonymous": LOGIN, "sme_a": OK, "admin": OK}
+# A PDF render job: only the user who asked for it (here sme_a) sees it, not even administrators.
+OWN_JOB = {**dict.fromkeys(ACTORS, NOT_FOUND), "anonymous": LOGIN, "sme_a": OK}
 
 
 @dataclass(frozen=True)
@@ -223,7 +225,13 @@ PAGES: dict[str, Endpoint] = {
         "GET", lambda w: reverse("assessments:response-report", args=[w.done_a.pk]), OWN_RESPONSE
     ),
     "assessments:response-pdf": Endpoint(
-        "GET", lambda w: reverse("assessments:response-pdf", args=[w.done_a.pk]), OWN_RESPONSE
+        "POST", lambda w: reverse("assessments:response-pdf", args=[w.done_a.pk]), OWN_RESPONSE
+    ),
+    "reports:render-detail": Endpoint(
+        "GET", lambda w: reverse("reports:render-detail", args=[w.render_job.pk]), OWN_JOB
+    ),
+    "reports:render-download": Endpoint(
+        "GET", lambda w: reverse("reports:render-download", args=[w.render_job.pk]), OWN_JOB
     ),
     "assessments:response-data": Endpoint(
         "GET",
@@ -738,9 +746,27 @@ def assessments_for(world) -> None:
         user=world.users["sme_a"], organisation=world.org_a, instrument=world.dma.instrument
     )
     response_save(response=world.open_a, user=world.users["sme_a"], answers=answers)
+    world.render_job = render_job_done(world.users["sme_a"], world.done_a)
     world.response_import = response_import_create(
         user=world.users["analyst"], version=world.dma, file_name="survey.csv", content=b""
     )
+
+
+def render_job_done(user, response):
+    """A printed PDF of ``response``'s report that ``user`` asked for (its file is a stand-in)."""
+    from django.core.files.base import ContentFile
+
+    from d4sme.assessments.reports import PDF_SOURCE
+    from d4sme.reports.models import RenderStatus
+    from d4sme.reports.pdf import render_job_create
+
+    job = render_job_create(
+        user=user, source=PDF_SOURCE, object_id=response.pk, title="Report", file_name="r.pdf"
+    )
+    job.file.save("r.pdf", ContentFile(b"%PDF-1.4 stand-in"), save=False)
+    job.status = RenderStatus.DONE
+    job.save()
+    return job
 
 
 def client_for(world, actor: str) -> Client:

@@ -50,6 +50,8 @@ NOT_AGGREGATES = {
     *("reports:import-detail", "assessments:import-template"),
     *("assessments:instrument-detail", "assessments:response-resume"),
     *("assessments:response-page", "assessments:response-review"),
+    # Asking for a PDF and its progress page show no figure; the download is walked below.
+    *("assessments:response-pdf", "reports:render-detail"),
     *("casestudies:case-list", "casestudies:stories", "casestudies:feed"),
     *("casestudies:open-data", "casestudies:case-new", "casestudies:my-cases"),
     *("casestudies:moderation", "casestudies:case-detail", "casestudies:case-edit"),
@@ -346,6 +348,18 @@ class Walk:
     pdf: bool = False
 
 
+def printed(user, response) -> int:
+    """Return the render job of ``response``'s report PDF, asked by ``user`` and printed."""
+    from d4sme.assessments.reports import PDF_SOURCE
+    from d4sme.reports.pdf import pdf_render, render_job_create
+
+    job = render_job_create(
+        user=user, source=PDF_SOURCE, object_id=response.pk, title="Report", file_name="r.pdf"
+    )
+    pdf_render.call(job_id=job.pk)
+    return job.pk
+
+
 def _dashboard(w):
     base = reverse("assessments:dashboard") + "?instrument=dma-sme"
     return [f"{base}&by={by}" for by in ("economy", "sector", "size_class")]
@@ -368,9 +382,9 @@ WALKS: dict[str, Walk] = {
         lambda w: [reverse("assessments:response-report", args=[w.done_a.pk])],
         check_no_stale_median,
     ),
-    "assessments:response-pdf": Walk(
+    "reports:render-download": Walk(
         "sme_a",
-        lambda w: [reverse("assessments:response-pdf", args=[w.done_a.pk])],
+        lambda w: [reverse("reports:render-download", args=[printed(w.users["sme_a"], w.done_a)])],
         check_no_stale_median,
         pdf=True,
     ),

@@ -243,6 +243,6 @@ def response_benchmark(request: HttpRequest, pk: RecordId):
 def response_report_pdf(request: HttpRequest, pk: RecordId):
     response = _submitted(request, pk)
     return HttpResponse(
-        report_pdf(response, base_url=request.build_absolute_uri("/")),
+        report_pdf(response),
         content_type="application/pdf",
     )

@@ -11,11 +11,14 @@ class AssessmentsConfig(AppConfig):
         from d4sme.core.hooks import ORGANISATION_BARRIERS, hook_register
         from d4sme.core.menu import MenuEntry, menu_register
         from d4sme.reports.imports import import_kind_register
+        from d4sme.reports.pdf import pdf_source_register
 
         from . import rules  # noqa: F401  (registers the permissions)
         from .imports import KIND, RESPONSES
+        from .reports import PDF_SOURCE, REPORT_PDF
         from .selectors import organisation_barriers_latest
 
         hook_register(ORGANISATION_BARRIERS, organisation_barriers_latest)
         import_kind_register(KIND, RESPONSES)
+        pdf_source_register(PDF_SOURCE, REPORT_PDF)
         menu_register(MenuEntry("assessments:home", _("Assessments"), 20))

@@ -15,6 +15,6 @@ urlpatterns = [
     path("responses/<int:pk>/page/<int:number>/", views.response_page, name="response-page"),
     path("responses/<int:pk>/review/", views.response_review, name="response-review"),
     path("responses/<int:pk>/report/", views.response_report, name="response-report"),
-    path("responses/<int:pk>/report.pdf", views.response_pdf, name="response-pdf"),
+    path("responses/<int:pk>/pdf/", views.response_pdf, name="response-pdf"),
     path("responses/<int:pk>/results.<slug:fmt>", views.response_data, name="response-data"),
 ]

@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from d4sme.reports.disclosure import aggregate
+from d4sme.reports.pdf import render_job_create
 from d4sme.reports.selectors import import_job_list
 
 from . import charts, exports, imports, selectors, services
 from .forms import ImportForm, QuestionPageForm, StartForm
 from .models import Instrument, InstrumentVersion, Response
 from .panels import render_panels
-from .reports import report_pdf
+from .reports import PDF_SOURCE
 from .scoring import engine
 
 
@@ -225,16 +226,18 @@ def response_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@aggregate
 @login_required
-@require_GET
+@require_POST
 def response_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response = _submitted(request, pk)
-    return HttpResponse(
-        report_pdf(response, base_url=request.build_absolute_uri("/")),
-        content_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="assessment-{response.pk}.pdf"'},
+    job = render_job_create(
+        user=request.user,
+        source=PDF_SOURCE,
+        object_id=response.pk,
+        title=_("Assessment report: %(firm)s") % {"firm": response.organisation},
+        file_name=f"assessment-{response.pk}.pdf",
     )
+    return redirect("reports:render-detail", pk=job.pk)
 
 
 @aggregate

@@ -11,6 +11,8 @@ from d4sme.assessments.benchmarks import benchmarks_refresh
 from d4sme.assessments.models import Response, Stage
 from d4sme.programmes import services as programme_services
 from d4sme.registry.models import Economy, Organisation, OrganisationKind
+from d4sme.reports.models import RenderJob
+from d4sme.reports.pdf import pdf_render
 from tests.programmes.conftest import make_programme, open_call
 
 from .conftest import extreme_answers, random_answers, take
@@ -128,8 +130,13 @@ def test_report_shows_scores_band_peers_barriers_and_eligible_programmes(sme, wo
 def test_report_pdf_holds_the_scores(sme, world, dma):
     answers = random_answers(dma.parsed, seed=8, maturity=0.7)
     response = take(world.user("sme_a"), world.org_a, dma, answers)
-    reply = sme.get(reverse("assessments:response-pdf", args=[response.pk]))
+    asked = sme.post(reverse("assessments:response-pdf", args=[response.pk]), follow=True)
+    assert "Waiting for a worker" in asked.content.decode()  # printed by a task, not the page
+    job = RenderJob.objects.get(requested_by=world.user("sme_a"))
+    assert pdf_render.call(job_id=job.pk) == "done"
+    reply = sme.get(reverse("reports:render-download", args=[job.pk]))
     assert reply["Content-Type"] == "application/pdf"
+    assert reply["Content-Disposition"] == f'attachment; filename="assessment-{response.pk}.pdf"'
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(reply.content)).pages)
     assert f"{response.overall:.1f}" in text
     for dimension in dma.parsed.dimensions:
