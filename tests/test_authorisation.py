@@ -358,11 +358,6 @@ PAGES: dict[str, Endpoint] = {
     "monitoring:value-evidence": Endpoint(
         "GET", lambda w: reverse("monitoring:value-evidence", args=[w.evidence.pk]), OWN_REPORT
     ),
-    "monitoring:import-detail": Endpoint(
-        "GET",
-        lambda w: reverse("monitoring:import-detail", args=[w.value_import.pk]),
-        {**dict.fromkeys(ACTORS, NOT_FOUND), "anonymous": LOGIN, "focal": OK, "admin": OK},
-    ),
     "monitoring:targets": Endpoint(
         "GET", lambda w: reverse("monitoring:targets", args=[w.plan.code]) + "?economy=KR", EVERYONE
     ),
@@ -677,7 +672,7 @@ def access_world(world):
 
 
 def monitoring_for(world) -> None:
-    from d4sme.monitoring.models import Framework, SubmissionStatus, ValueImport
+    from d4sme.monitoring.models import Framework, SubmissionStatus
     from d4sme.monitoring.services import (
         question_ask,
         review_create,
@@ -712,9 +707,6 @@ def monitoring_for(world) -> None:
     submission_move(submission=world.submitted_report, user=focal, to=SubmissionStatus.SUBMITTED)
     world.question = question_ask(
         submission=world.submitted_report, user=world.users["analyst"], text="Which survey?"
-    )
-    world.value_import = ValueImport.objects.create(
-        submission=world.kr_report, file_name="values.csv", content=b"", created_by=focal
     )
     world.review = review_create(
         framework=world.plan,

@@ -59,7 +59,7 @@ NOT_AGGREGATES = {
     *("monitoring:home", "monitoring:submission", "monitoring:submission-move"),
     *("monitoring:submission-history", "monitoring:import-new", "monitoring:question-ask"),
     *("monitoring:question-answer", "monitoring:question-resolve", "monitoring:value-evidence"),
-    *("monitoring:import-detail", "monitoring:review-detail", "monitoring:review-pdf"),
+    *("monitoring:review-detail", "monitoring:review-pdf"),
     *("monitoring:review-section", "monitoring:framework", "monitoring:dashboard"),
     *("monitoring:reporting", "monitoring:submission-start", "monitoring:import-template"),
     *("monitoring:sdmx-structure", "monitoring:sdmx-data", "monitoring:targets"),

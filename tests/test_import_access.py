@@ -12,16 +12,16 @@ from d4sme.assessments.models import Instrument, Response
 from d4sme.assessments.services import response_import_create
 from d4sme.monitoring import exports as monitoring_exports
 from d4sme.monitoring import sdmx
+from d4sme.monitoring.imports import KIND as VALUES
 from d4sme.monitoring.imports import external_import
-from d4sme.monitoring.models import Framework, ReportingCycle, Value, ValueImport
+from d4sme.monitoring.models import Framework, ReportingCycle, Value
 from d4sme.monitoring.services import submission_for
-from d4sme.monitoring.tasks import values_import
 from d4sme.programmes.exports import export_tables
 from d4sme.programmes.imports import ProgrammeImportError, import_tables
 from d4sme.programmes.models import Application, Programme
 from d4sme.registry.models import Economy, Organisation, Role
 from d4sme.registry.services import membership_grant
-from d4sme.reports.models import ImportStatus
+from d4sme.reports.models import ImportJob, ImportStatus
 from d4sme.reports.services import import_job_run
 from d4sme.reports.tables import csv_text
 from tests.assessments.conftest import random_answers
@@ -90,12 +90,13 @@ def monitoring_upload(world, other: str) -> tuple[list[str], str]:
     economy = "JP" if other == "others" else "US"
     target = submission_for(cycle=cycle, economy=Economy.objects.get(code=economy))
     content = b"indicator,dimension,category,value,text,status,comment,source\n3.1.2,,,120,,,,\n"
-    job = ValueImport.objects.create(
-        submission=target, file_name="kr.csv", content=content, created_by=focal
+    # Queued directly: the upload form would refuse the report already, and the job must too.
+    job = ImportJob.objects.create(
+        kind=VALUES, target_id=target.pk, file_name="kr.csv", content=content, created_by=focal
     )
-    values_import.call(import_id=job.pk)
+    import_job_run(job_id=job.pk)
     job.refresh_from_db()
-    assert job.status == ValueImport.Status.FAILED and not Value.objects.exists()
+    assert job.status == ImportStatus.FAILED and not Value.objects.exists()
     # Every row of an upload goes into the one report it was made on.
     return job.errors, "Only the economy's focal point may change this report."
 

@@ -9,7 +9,10 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from d4sme.core.menu import MenuEntry, menu_register
+        from d4sme.reports.imports import import_kind_register
 
         from . import rules  # noqa: F401  (registers the permissions)
+        from .imports import KIND, VALUES
 
+        import_kind_register(KIND, VALUES)
         menu_register(MenuEntry("monitoring:home", _("Monitoring"), 40))

@@ -3,31 +3,34 @@
 A ``db_worker`` task reads the file, turns every row into an entry, checks the batch with the
 same rules as the form and writes it whole, or writes nothing and keeps every problem with
 its row. SDMX messages use the plan's own structure (``sdmx/structure.xml``); their economy
-and period must be the report's.
+and period must be the report's. The upload, its task and its progress page are the shared
+import job's (``d4sme.reports``); this module reads, checks and writes.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from d4sme.registry.models import Economy
+from d4sme.reports.imports import ImportKind, ImportRejected, Progress, Write
+from d4sme.reports.models import ImportJob
 from d4sme.reports.tables import read_table
 
 from . import exports, sdmx, services
-from .models import CATEGORIES, Dimension, Flag, Submission, ValueImport
+from .models import CATEGORIES, Dimension, Flag, Submission
 from .services import Entry
 
-logger = logging.getLogger(__name__)
 # Problems found while reading a file, each with the row (or observation) it is about.
 Messages = list[tuple[int | None, str]]
 
+# The name under which the shared import job knows this importer.
+KIND = "monitoring.values"
 COLUMNS = ["indicator", "dimension", "category", "value", "text", "status", "comment", "source"]
-MAX_MESSAGES = 100
 # Status words a file may use, besides the SDMX codes.
 STATUS_WORDS = {
     "": "",
@@ -221,68 +224,48 @@ def entries_from_file(
     return entries_from_table(submission, rows, errors)
 
 
-def _problems(job: ValueImport, entries: list[Entry], errors: Messages) -> list[str]:
-    """Every problem of the file in row order: its unreadable rows, and what the checks find
-    in the rest."""
-    found = list(errors)
-    if errors:
-        # Judge the rows that read well too, so that one upload reports everything.
-        found += services.values_check(job.submission, entries).by_row()
-    else:
-        try:
-            services.values_save(submission=job.submission, user=job.created_by, entries=entries)
-        except ValidationError as exc:
-            found += [(None, m) for m in exc.messages]
-        except PermissionDenied as exc:
-            found.append((None, str(exc)))
+def _in_row_order(found: Messages) -> list[str]:
     # Problems of the file as a whole first, then row by row (sorting is stable).
     return [message for _row, message in sorted(found, key=lambda item: item[0] or 0)]
 
 
-def _finish(job: ValueImport, errors: list[str]) -> str:
-    if errors:
-        shown = errors[:MAX_MESSAGES]
-        if len(errors) > MAX_MESSAGES:
-            shown.append(
-                _("… and %(count)s more problems.") % {"count": len(errors) - MAX_MESSAGES}
-            )
-        job.status, job.errors = ValueImport.Status.FAILED, shown
-        job.save(update_fields=["status", "errors", "updated_at"])
-        return f"rejected with {len(errors)} problems"
-    job.status, job.errors = ValueImport.Status.DONE, []
-    job.save(update_fields=["status", "errors", "updated_at"])
-    return f"imported {job.rows_done} values"
+def value_import_check(job: ImportJob, progress: Progress) -> Write:
+    """Read and check an uploaded file of values for the shared import job and return the step
+    that saves them into the report; raise ImportRejected with every problem of every row."""
+    submission = Submission.objects.select_related("cycle__framework").get(pk=job.target_id)
+    read: Messages = []
+    entries = entries_from_file(submission, job.file_name, bytes(job.content), read)
+    progress.total(len(entries) + len({row for row, _message in read if row is not None}))
+    progress.done(len(entries))
+    if read:
+        # Judge the rows that read well too, so that one upload reports everything.
+        raise ImportRejected(
+            _in_row_order(read + services.values_check(submission, entries).by_row())
+        )
+
+    def write() -> int:
+        try:
+            services.values_save(submission=submission, user=job.created_by, entries=entries)
+        except ValidationError as exc:
+            raise ImportRejected(exc.messages) from exc
+        except PermissionDenied as exc:
+            raise ImportRejected([str(exc)]) from exc
+        return len(entries)
+
+    return write
 
 
-def import_run(import_id: int) -> str:
-    """Check a queued upload and write it whole, or keep its problems and write nothing.
+def value_import_done(job: ImportJob) -> str:
+    """Return what a finished upload of values did, for its page."""
+    return _("Every value of the file was saved.")
 
-    The job always ends "done" or "failed": an unexpected error is logged for the
-    administrators and the uploader is told that nothing was imported and what to do.
-    """
-    job = ValueImport.objects.select_related("submission__cycle__framework", "created_by").get(
-        pk=import_id
-    )
-    job.status = ValueImport.Status.RUNNING
-    job.save(update_fields=["status", "updated_at"])
-    try:
-        read: Messages = []
-        entries = entries_from_file(job.submission, job.file_name, bytes(job.content), read)
-        job.rows_done = len(entries)
-        job.rows_total = len(entries) + len({row for row, _message in read if row is not None})
-        job.save(update_fields=["rows_total", "rows_done", "updated_at"])
-        errors = _problems(job, entries, read)
-    except Exception:
-        logger.exception("Upload %s of values stopped on an unexpected error", job.pk)
-        errors = [
-            _(
-                "The file could not be checked because of an error on our side; nothing was "
-                "imported. Upload it again; if this happens again, send the file to the "
-                "platform's administrators and mention upload number %(number)s."
-            )
-            % {"number": job.pk}
-        ]
-    return _finish(job, errors)
+
+def value_import_back(job: ImportJob) -> tuple[str, str]:
+    """Return where an upload's page leads next: the report the file went into."""
+    return reverse("monitoring:submission", args=[job.target_id]), _("Back to the report")
+
+
+VALUES = ImportKind(check=value_import_check, done=value_import_done, back=value_import_back)
 
 
 # Dimensions that name the country or economy in the messages statistical offices publish.

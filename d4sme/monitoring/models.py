@@ -491,32 +491,6 @@ class Target(models.Model):
         return f"{self.indicator.code} {self.economy_id or _('region')}"
 
 
-class ValueImport(TimestampedModel):
-    """An uploaded file of values for one submission, checked and written by a task."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Checking")
-        DONE = "done", _("Imported")
-        FAILED = "failed", _("Not imported")
-
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="imports")
-    file_name = models.CharField(_("file"), max_length=200)
-    content = models.BinaryField()
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
-    rows_total = models.PositiveIntegerField(default=0)
-    rows_done = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("value import")
-        verbose_name_plural = _("value imports")
-
-
 class ReviewKind(models.TextChoices):
     MIDTERM = "midterm", _("Mid-term review")
     FINAL = "final", _("Final review")

@@ -21,6 +21,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from d4sme.registry.models import Economy
+from d4sme.reports.models import ImportJob
+from d4sme.reports.services import import_job_create
 
 from . import reviews
 from .models import (
@@ -41,9 +43,7 @@ from .models import (
     SubmissionEvent,
     SubmissionStatus,
     Value,
-    ValueImport,
 )
-from .tasks import values_import
 
 MISSING = set(MISSING_FLAGS)
 SOURCE_LENGTH = Value._meta.get_field("source").max_length
@@ -592,15 +592,16 @@ def question_resolve(*, question: Question, user) -> Question:
 @transaction.atomic
 def value_import_create(
     *, submission: Submission, user, file_name: str, content: bytes
-) -> ValueImport:
-    """Queue an uploaded file of values for checking; the task runs once this commits."""
+) -> ImportJob:
+    """Queue an uploaded file of values for the report and return its import job; the task
+    runs once this commits."""
+    from .imports import KIND  # imports uses this module's checks
+
     if not user.has_perm("monitoring.change_submission", submission):
         raise PermissionDenied(_("This report cannot change now."))
-    job = ValueImport.objects.create(
-        submission=submission, file_name=file_name[:200], content=content, created_by=user
+    return import_job_create(
+        user=user, kind=KIND, target_id=submission.pk, file_name=file_name, content=content
     )
-    transaction.on_commit(lambda: values_import.enqueue(import_id=job.pk))
-    return job
 
 
 @transaction.atomic

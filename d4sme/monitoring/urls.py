@@ -14,7 +14,6 @@ urlpatterns = [
     path("questions/<int:pk>/answers/", views.question_answer, name="question-answer"),
     path("questions/<int:pk>/resolve/", views.question_resolve, name="question-resolve"),
     path("values/<int:pk>/evidence/", views.value_evidence, name="value-evidence"),
-    path("uploads/<int:pk>/", views.import_detail, name="import-detail"),
     path("reviews/<int:pk>/", views.review_detail, name="review-detail"),
     path("reviews/<int:pk>/pdf/", views.review_pdf, name="review-pdf"),
     path("reviews/<int:pk>/sections/<int:section>/", views.review_section, name="review-section"),

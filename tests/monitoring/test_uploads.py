@@ -3,14 +3,16 @@
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
 from d4sme.monitoring import exports, imports, sdmx
-from d4sme.monitoring.models import SubmissionStatus, ValueImport
+from d4sme.monitoring.models import SubmissionStatus
 from d4sme.monitoring.services import submission_move, values_save
-from d4sme.monitoring.tasks import values_import
+from d4sme.reports.models import ImportJob, ImportStatus
+from d4sme.reports.services import import_job_run
 from tests.conftest import make_user
 
 from .conftest import entry, mark_the_rest, report
@@ -28,11 +30,15 @@ GOOD = (
 )
 
 
-def upload(submission, user, name: str, content: bytes) -> ValueImport:
-    job = ValueImport.objects.create(
-        submission=submission, file_name=name, content=content, created_by=user
+def upload(submission, user, name: str, content: bytes) -> ImportJob:
+    job = ImportJob.objects.create(
+        kind=imports.KIND,
+        target_id=submission.pk,
+        file_name=name,
+        content=content,
+        created_by=user,
     )
-    values_import.call(import_id=job.pk)
+    import_job_run(job_id=job.pk)
     job.refresh_from_db()
     return job
 
@@ -40,7 +46,7 @@ def upload(submission, user, name: str, content: bytes) -> ValueImport:
 def test_a_csv_lands_whole(plan, focal):
     kr = report(plan)
     job = upload(kr, focal, "kr-2022.csv", GOOD.encode())
-    assert job.status == ValueImport.Status.DONE, job.errors
+    assert job.status == ImportStatus.DONE, job.errors
     stored = {(v.indicator.code, v.dimension, v.category): v for v in kr.values.all()}
     assert stored[("3.1.2", "", "")].value == 120
     assert stored[("3.1.2", "", "")].source == "National survey"
@@ -54,14 +60,14 @@ def test_a_bad_file_lands_not_at_all_with_each_rows_problem(plan, focal):
     kr = report(plan)
     bad = GOOD + "9.9,,,1,,,,\n3.2.2,,,many,,,,\n3.1.2,sex,other,1,,,,\n2.1.3,,,4,,guessed,,\n"
     job = upload(kr, focal, "kr-2022.csv", bad.encode())
-    assert job.status == ValueImport.Status.FAILED
+    assert job.status == ImportStatus.FAILED
     assert "Row 8: no indicator “9.9” in this plan." in job.errors
     assert "Row 9: “many” is not a number." in job.errors
     assert any(e.startswith("Row 11: “guessed” is not a status") for e in job.errors)
     assert not kr.values.exists()
     # Rows that read well but break a rule are named by their row too.
     job = upload(kr, focal, "kr-2022.csv", (GOOD + "2.1.4,,,140,,,,\n").encode())
-    assert job.status == ValueImport.Status.FAILED
+    assert job.status == ImportStatus.FAILED
     assert any(e.startswith("row 8, indicator 2.1.4: 140 is above") for e in job.errors), job.errors
     assert not kr.values.exists()
 
@@ -75,7 +81,7 @@ def test_an_xlsx_with_the_templates_columns_lands(plan, focal):
     book.save(buffer)
     kr = report(plan)
     job = upload(kr, focal, "kr-2022.xlsx", buffer.getvalue())
-    assert job.status == ValueImport.Status.DONE, job.errors
+    assert job.status == ImportStatus.DONE, job.errors
     assert kr.values.get(indicator__code="3.1.2", dimension="").value == 120
 
 
@@ -86,7 +92,7 @@ def test_an_approved_report_refuses_an_upload(plan, focal, analyst):
     submission_move(submission=kr, user=focal, to=SubmissionStatus.SUBMITTED)
     submission_move(submission=kr, user=analyst, to=SubmissionStatus.APPROVED)
     job = upload(kr, focal, "late.csv", GOOD.encode())
-    assert job.status == ValueImport.Status.FAILED
+    assert job.status == ImportStatus.FAILED
     assert "locked" in job.errors[0]
     assert kr.values.get(indicator__code="3.1.2").value == 1
 
@@ -112,7 +118,7 @@ def test_the_plans_own_sdmx_round_trips_into_a_report(plan, focal, analyst):
         nxt = report(plan, 2023)
         nxt.values.all().delete()
         job = upload(nxt, focal, name, content)
-        assert job.status == ValueImport.Status.DONE, job.errors
+        assert job.status == ImportStatus.DONE, job.errors
         got = {
             (v.indicator.code, v.dimension, v.category, v.value, v.flag) for v in nxt.values.all()
         }
@@ -122,7 +128,7 @@ def test_the_plans_own_sdmx_round_trips_into_a_report(plan, focal, analyst):
         assert ("2.1.1", "", "", 31.5, "P") in got
     # A message about another economy or year is refused, naming the observation.
     job = upload(report(plan, 2024), focal, "old.csv", sdmx.data_csv(structure, rows[:1]).encode())
-    assert job.status == ValueImport.Status.FAILED
+    assert job.status == ImportStatus.FAILED
     assert "not this report's KR 2024" in job.errors[0]
 
 
@@ -217,7 +223,7 @@ def test_an_upload_lists_every_problem_of_every_row_in_one_pass(plan, focal):
         "3.2.2,sex,unknown,-4,,,,\n"  # row 7: no such category, and below the lowest value
     )
     job = upload(kr, focal, "kr-2022.csv", bad.encode())
-    assert job.status == ValueImport.Status.FAILED
+    assert job.status == ImportStatus.FAILED
     assert job.errors[:3] == [
         "Row 2: no indicator “9.9” in this plan.",
         "Row 2: “guessed” is not a status; use one of estimated, provisional, not available, "
@@ -259,13 +265,42 @@ def _xlsx_with_a_broken_sheet() -> bytes:
 def test_an_upload_that_breaks_unexpectedly_ends_failed_and_says_what_to_do(plan, focal):
     kr = report(plan)
     job = upload(kr, focal, "kr-2022.xlsx", _xlsx_with_a_broken_sheet())
-    assert job.status == ValueImport.Status.FAILED
+    assert job.status == ImportStatus.FAILED
     assert len(job.errors) == 1
     assert "nothing was imported" in job.errors[0]
-    assert f"upload number {job.pk}" in job.errors[0]
+    assert f"import number {job.pk}" in job.errors[0]
     assert not kr.values.exists()
     # The page shows the outcome and stops asking for news.
     client = Client()
     client.force_login(focal)
-    page = client.get(reverse("monitoring:import-detail", args=[job.pk])).content.decode()
+    page = client.get(reverse("reports:import-detail", args=[job.pk])).content.decode()
     assert "Nothing was imported" in page and "hx-trigger" not in page
+    assert f'href="{reverse("monitoring:submission", args=[kr.pk])}"' in page  # back to it
+
+
+def test_the_upload_form_queues_the_file_and_its_page_leads_back_to_the_report(
+    plan, focal, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    kr = report(plan)
+    client = Client()
+    client.force_login(focal)
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = client.post(
+            reverse("monitoring:import-new", args=[kr.pk]),
+            {"file": SimpleUploadedFile("kr-2022.csv", GOOD.encode(), content_type="text/csv")},
+        )
+    job = ImportJob.objects.get()
+    assert (job.kind, job.target_id, job.created_by) == (imports.KIND, str(kr.pk), focal)
+    assert reply["Location"] == reverse("reports:import-detail", args=[job.pk])
+    assert DBTaskResult.objects.get().args_kwargs["kwargs"] == {"job_id": job.pk}
+    waiting = client.get(reply["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert "Queued" in waiting and 'hx-trigger="every 1s"' in waiting
+
+    import_job_run(job_id=job.pk)
+
+    done = client.get(reply["Location"]).content.decode()
+    assert "Every value of the file was saved." in done and "hx-trigger" not in done
+    assert f'href="{reverse("monitoring:submission", args=[kr.pk])}"' in done
+    assert kr.values.get(indicator__code="3.1.2", dimension="").value == 120

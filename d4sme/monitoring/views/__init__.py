@@ -5,7 +5,6 @@ from .dashboards import dashboard, framework_detail, home, indicator_detail, tar
 from .downloads import import_template, sdmx_data, sdmx_structure
 from .proposals import proposal_list, proposal_new
 from .reporting import (
-    import_detail,
     import_new,
     reporting,
     submission_detail,
@@ -20,7 +19,6 @@ __all__ = [
     "dashboard",
     "framework_detail",
     "home",
-    "import_detail",
     "import_new",
     "import_template",
     "indicator_detail",

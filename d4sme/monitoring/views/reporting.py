@@ -17,7 +17,7 @@ from d4sme.registry.models import Economy
 
 from .. import selectors, services
 from ..forms import AnswerForm, QuestionForm, ReportForm, UploadForm
-from ..models import ReportingCycle, SubmissionStatus, Value, ValueImport
+from ..models import ReportingCycle, SubmissionStatus, Value
 from ..rules import focal_economies
 from ._access import framework_for, submission_for
 
@@ -175,16 +175,4 @@ def import_new(request: HttpRequest, pk: int) -> HttpResponse:
     job = services.value_import_create(
         submission=submission, user=request.user, file_name=upload.name, content=upload.read()
     )
-    return redirect("monitoring:import-detail", pk=job.pk)
-
-
-@login_required
-@require_GET
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(ValueImport.objects.select_related("submission"), pk=pk)
-    if job.created_by_id != request.user.pk and not request.user.is_superuser:
-        raise Http404
-    template = (
-        "monitoring/_import_progress.html" if request.htmx else "monitoring/import_detail.html"
-    )
-    return render(request, template, {"job": job})
+    return redirect("reports:import-detail", pk=job.pk)
