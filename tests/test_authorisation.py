@@ -368,7 +368,7 @@ PAGES: dict[str, Endpoint] = {
         "GET", lambda w: reverse("monitoring:review-detail", args=[w.review.pk]), EVERYONE
     ),
     "monitoring:review-pdf": Endpoint(
-        "GET", lambda w: reverse("monitoring:review-pdf", args=[w.review.pk]), EVERYONE
+        "POST", lambda w: reverse("monitoring:review-pdf", args=[w.review.pk]), SIGNED_IN
     ),
     "monitoring:review-section": Endpoint(
         "POST",

@@ -10,9 +10,12 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         from d4sme.core.menu import MenuEntry, menu_register
         from d4sme.reports.imports import import_kind_register
+        from d4sme.reports.pdf import pdf_source_register
 
         from . import rules  # noqa: F401  (registers the permissions)
         from .imports import KIND, VALUES
+        from .reviews import PDF_SOURCE, REVIEW_PDF
 
+        pdf_source_register(PDF_SOURCE, REVIEW_PDF)
         import_kind_register(KIND, VALUES)
         menu_register(MenuEntry("monitoring:home", _("Monitoring"), 40))

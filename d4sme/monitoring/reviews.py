@@ -16,7 +16,12 @@ import math
 from collections import Counter
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from d4sme.reports.charts import to_svg
+from d4sme.reports.pdf import PdfSource
 
 from . import charts, selectors
 from .models import Framework, Measure, Review
@@ -147,11 +152,28 @@ def pack(review: Review) -> dict:
     }
 
 
-def review_pdf(review: Review, base_url: str) -> bytes:
-    import weasyprint  # loads pango; only the PDF needs it
-
+def review_html(review: Review) -> str:
+    """Return the review pack as the PDF's HTML, its charts rendered to SVG on the server."""
     context = pack(review)
     for area in context["areas"]:
-        area["svg"] = charts.to_svg(area["chart"]) if area["chart"] else ""
-    html = render_to_string("monitoring/review_pdf.html", context)
-    return weasyprint.HTML(string=html, base_url=base_url).write_pdf()
+        area["svg"] = to_svg(area["chart"]) if area["chart"] else ""
+    return render_to_string("monitoring/review_pdf.html", context)
+
+
+# The name the review pack's render jobs carry.
+PDF_SOURCE = "monitoring.review"
+
+
+def _can_view(user, object_id: str) -> bool:
+    review = Review.objects.select_related("framework").filter(pk=object_id).first()
+    return review is not None and user.has_perm("monitoring.view_framework", review.framework)
+
+
+REVIEW_PDF = PdfSource(
+    html=lambda object_id: review_html(Review.objects.get(pk=object_id)),
+    can_view=_can_view,
+    back=lambda object_id: (
+        reverse("monitoring:review-detail", args=[object_id]),
+        _("Back to the review"),
+    ),
+)

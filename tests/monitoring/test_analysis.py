@@ -11,6 +11,8 @@ from pypdf import PdfReader
 from d4sme.monitoring import derived, reviews, selectors
 from d4sme.monitoring.models import Indicator, SubmissionStatus, Target
 from d4sme.monitoring.services import review_create, submission_move, values_save
+from d4sme.reports.models import RenderJob
+from d4sme.reports.pdf import pdf_render
 from tests.assessments.conftest import random_answers, take
 from tests.conftest import make_sme, make_user
 
@@ -173,8 +175,13 @@ def test_the_review_page_and_pdf_show_the_tables_narrative_and_id(plan, reported
     row = page.split("3.1.2 No. of SMEs trained in digital skills")[1].split("</tr>")[0]
     assert "Substantial progress: 1; Deterioration: 1" in row
     assert "Limited progress" in row  # the region: Korea's 100 to 121 against 100 to 200
-    pdf = client.get(reverse("monitoring:review-pdf", args=[review.pk]))
+    asked = client.post(reverse("monitoring:review-pdf", args=[review.pk]), follow=True)
+    assert "Waiting for a worker" in asked.content.decode()  # printed by a task, not the page
+    job = RenderJob.objects.get(requested_by=analyst)
+    assert pdf_render.call(job_id=job.pk) == "done"
+    pdf = client.get(reverse("reports:render-download", args=[job.pk]))
     assert pdf["Content-Type"] == "application/pdf"
+    assert pdf["Content-Disposition"] == f'attachment; filename="review-{review.snapshot_id}.pdf"'
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert review.snapshot_id in text
     assert "Digital skills training grew fastest in Korea." in text

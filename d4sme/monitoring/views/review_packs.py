@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from d4sme.reports.pdf import render_job_create
+
 from .. import reviews, services
 from ..forms import ReviewForm, SectionForm
 from ..models import ReviewSection
@@ -66,15 +68,18 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "monitoring/review.html", context)
 
 
-@require_GET
+@login_required
+@require_POST
 def review_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     review = review_for(request, pk)
-    pdf = reviews.review_pdf(review, base_url=request.build_absolute_uri("/"))
-    return HttpResponse(
-        pdf,
-        content_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="review-{review.snapshot_id}.pdf"'},
+    job = render_job_create(
+        user=request.user,
+        source=reviews.PDF_SOURCE,
+        object_id=review.pk,
+        title=review.title,
+        file_name=f"review-{review.snapshot_id}.pdf",
     )
+    return redirect("reports:render-detail", pk=job.pk)
 
 
 @login_required
