@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from d4sme.core.api import Code, Error, RecordId
-from d4sme.programmes.models import Participation
+from d4sme.programmes.selectors import participation_list
 from d4sme.registry.auth import AUTHENTICATED
-from d4sme.registry.models import Organisation
+from d4sme.registry.selectors import organisation_list
 from d4sme.reports.disclosure import aggregate
 
 from . import exports, selectors, services
@@ -153,9 +153,9 @@ def response_list(request: HttpRequest):
 )
 def response_create(request: HttpRequest, payload: ResponseIn):
     instrument = get_object_or_404(Instrument, pk=payload.instrument)
-    organisation = get_object_or_404(Organisation, pk=payload.organisation)
+    organisation = get_object_or_404(organisation_list(), pk=payload.organisation)
     participation = (
-        get_object_or_404(Participation, pk=payload.participation)
+        get_object_or_404(participation_list(), pk=payload.participation)
         if payload.participation
         else None
     )

@@ -7,7 +7,7 @@ A version that has responses never changes: a changed file must carry a new vers
 from pathlib import Path
 
 from d4sme.core.content import ContentError, Tally, read_yaml, upsert
-from d4sme.registry.models import Term
+from d4sme.registry.selectors import vocabulary_terms
 
 from .instruments import InstrumentError, parse
 from .models import Instrument, InstrumentVersion
@@ -22,7 +22,7 @@ def instrument_load(path: Path, tally: Tally) -> InstrumentVersion:
         definition = parse(raw)
     except InstrumentError as exc:
         raise ContentError(f"{path.name}: " + "; ".join(exc.problems)) from exc
-    barriers = set(Term.objects.filter(vocabulary_id="barriers").values_list("code", flat=True))
+    barriers = {term.code for term in vocabulary_terms(vocabulary="barriers")}
     unknown = sorted({rule.barrier for rule in definition.rules} - barriers)
     if unknown:
         raise ContentError(

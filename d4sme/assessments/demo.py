@@ -14,15 +14,8 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
-from d4sme.programmes.models import (
-    Application,
-    ApplicationStatus,
-    Call,
-    Cohort,
-    Participation,
-)
-from d4sme.programmes.selectors import programme_eligibility
-from d4sme.registry.models import Organisation
+from d4sme.programmes.demo import demo_cohort_enrol
+from d4sme.registry.selectors import organisation_synthetic_smes
 
 from .benchmarks import benchmarks_refresh
 from .generator import answers_of, features_generate, maturities
@@ -65,47 +58,11 @@ def _cohort(version, rng) -> int:
     Its members are the first synthetic firms that meet the programme's rules, so a
     manufacturing programme's cohort holds manufacturers only.
     """
-    call = (
-        Call.objects.filter(programme__co_implementers__code="kr-kosmo")
-        .select_related("programme__economy")
-        .order_by("id")
-        .first()
-    )
-    if call is None or Cohort.objects.filter(name="Demonstration cohort").exists():
+    enrolled = demo_cohort_enrol(size=COHORT_SIZE)
+    if not enrolled:
         return 0
-    programme = call.programme
-    candidates = (
-        Organisation.objects.filter(is_synthetic=True, kind="sme")
-        .select_related("region")
-        .order_by("id")
-    )
-    if programme.economy_id:
-        candidates = candidates.filter(economy_id=programme.economy_id)
-    members = []
-    for firm in candidates.iterator():
-        verdict = programme_eligibility(programme=programme, organisation=firm)
-        if verdict.eligible:
-            members.append((firm, verdict))
-            if len(members) == COHORT_SIZE:
-                break
-    if len(members) < COHORT_SIZE:
-        return 0
-    cohort = Cohort.objects.create(programme=programme, name="Demonstration cohort")
-    participations = {}
-    firms = [firm for firm, _verdict in members]
-    for firm, verdict in members:
-        application = Application.objects.create(
-            call=call,
-            organisation=firm,
-            motivation="Demonstration participant.",
-            status=ApplicationStatus.ACCEPTED,
-            reason="Demonstration.",
-            eligibility=verdict.as_dict(),
-            decided_at=timezone.now(),
-        )
-        participations[firm.pk] = Participation.objects.create(
-            cohort=cohort, application=application
-        )
+    participations = {p.application.organisation_id: p for p in enrolled}
+    firms = [p.application.organisation for p in enrolled]
     start = timezone.now() - timedelta(days=180)
     before = _responses(version, firms, Stage.BEFORE, rng, -0.05, start, participations)
     after = _responses(version, firms, Stage.AFTER, rng, 0.12, timezone.now(), participations)
@@ -124,10 +81,7 @@ def demo_prepare(*, smes: int, seed: int) -> list[str]:
         version = instrument.current_version() if instrument else None
         if version is None:
             continue
-        firms = Organisation.objects.filter(is_synthetic=True, kind="sme").order_by("id")
-        if code == IIOT:
-            firms = firms.filter(isic_section="C")
-        firms = list(firms)
+        firms = list(organisation_synthetic_smes(section="C" if code == IIOT else None))
         created = Response.objects.bulk_create(
             _responses(
                 version, firms, Stage.BEFORE, rng, when=timezone.now() - timedelta(days=200)

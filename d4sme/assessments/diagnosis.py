@@ -10,14 +10,18 @@ eligible for that are classified under the barrier or the support named by the r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from d4sme.programmes.models import Programme
-from d4sme.programmes.selectors import programmes_eligible_for
-from d4sme.registry.models import Organisation, Term
+from d4sme.programmes.selectors import programme_term_codes, programmes_eligible_for
+from d4sme.registry.selectors import term_list
 
 from .instruments import Definition, Rule
+
+if TYPE_CHECKING:
+    from d4sme.programmes.models import Programme
+    from d4sme.registry.models import Organisation, Term
 
 
 @dataclass
@@ -87,18 +91,14 @@ def diagnose(
         return []
     codes = {rule.barrier for rule in fired} | {code for rule in fired for code in rule.support}
     terms: dict[str, Term] = {}
-    for term in Term.objects.filter(code__in=codes).order_by("vocabulary_id", "position"):
+    for term in term_list(codes=codes):
         terms.setdefault(term.code, term)
-    barriers = {t.code: t for t in Term.objects.filter(vocabulary_id="barriers", code__in=codes)}
+    barriers = {t.code: t for t in term_list(vocabularies=["barriers"], codes=codes)}
     eligible: list[Programme] = []
     classified: dict[int, set[str]] = {}
     if organisation is not None:
         eligible = [p for p, _verdict in programmes_eligible_for(organisation=organisation)]
-        links = Programme.classifications.through.objects.filter(
-            programme_id__in=[p.pk for p in eligible], term__code__in=codes
-        ).values_list("programme_id", "term__code")
-        for programme_id, code in links:
-            classified.setdefault(programme_id, set()).add(code)
+        classified = programme_term_codes(programmes=eligible, codes=codes)
     findings = []
     for rule in fired:
         wanted = {rule.barrier, *rule.support}

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from d4sme.programmes.models import Participation
-
 from .instruments import Question
 from .models import Instrument, InstrumentVersion, Stage
 from .scoring import AnswerError, Engine
@@ -148,7 +146,7 @@ class StartForm(forms.Form):
     )
     participation = forms.ModelChoiceField(
         label=_("Programme participation this assessment measures"),
-        queryset=Participation.objects.none(),
+        queryset=None,
         required=False,
         help_text=_("Optional: link the assessment to the programme it measures."),
     )

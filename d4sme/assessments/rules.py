@@ -8,8 +8,8 @@ aggregates only, with small cells suppressed.
 
 import rules
 
-from d4sme.programmes.models import Application
 from d4sme.programmes.rules import can_manage, is_analyst
+from d4sme.programmes.selectors import application_exists, programmes_managed_by
 from d4sme.registry.models import Role
 from d4sme.registry.rules import is_administrator
 
@@ -26,14 +26,8 @@ def advises_organisation(user, organisation) -> bool:
     """A programme manager of a programme the organisation applied to."""
     if organisation is None or not user.is_authenticated:
         return False
-    managed = user.memberships.filter(role=Role.PROGRAMME_MANAGER).values("organisation_id")
-    return (
-        Application.objects.filter(organisation=organisation)
-        .filter(call__programme__responsible_id__in=managed)
-        .exists()
-        or Application.objects.filter(organisation=organisation)
-        .filter(call__programme__co_implementers__in=managed)
-        .exists()
+    return application_exists(
+        organisation=organisation, programmes=programmes_managed_by(user=user)
     )
 
 

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from statistics import median
+from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
-from d4sme.programmes.models import Participation, Programme
-from d4sme.registry.models import Organisation, Role, SizeClass
+from d4sme.programmes.selectors import (
+    applicant_ids,
+    participation_list,
+    programme_list,
+    programmes_managed_by,
+)
+from d4sme.registry.models import SizeClass
+from d4sme.registry.selectors import organisation_list, organisations_of_user
 from d4sme.reports.disclosure import Figure, figure, protect
 
 from . import charts
@@ -17,6 +26,10 @@ from .benchmarks import SCOPE_LABELS, enough_peers
 from .diagnosis import Finding, diagnose
 from .instruments import Band, Definition
 from .models import BenchmarkPosition, Instrument, Response, ResponseStatus, Stage
+
+if TYPE_CHECKING:
+    from d4sme.programmes.models import Participation, Programme
+    from d4sme.registry.models import Organisation
 
 
 def responses_visible_to(user) -> QuerySet[Response]:
@@ -35,20 +48,14 @@ def organisations_to_assess(user) -> list[Organisation]:
     """Firms the user may assess: their own, and applicants to programmes they manage."""
     if not user.is_authenticated:
         return []
-    own = Organisation.objects.filter(memberships__user=user)
-    managed = user.memberships.filter(role=Role.PROGRAMME_MANAGER).values("organisation_id")
-    advised = Organisation.objects.filter(
-        Q(applications__call__programme__responsible_id__in=managed)
-        | Q(applications__call__programme__co_implementers__in=managed)
-    )
+    own = organisations_of_user(user=user)
+    advised = organisation_list(pks=applicant_ids(programmes=programmes_managed_by(user=user)))
     found = {o.pk: o for o in [*own, *advised]}
     return sorted(found.values(), key=lambda o: o.legal_name.casefold())
 
 
 def participations_of(organisations: list[Organisation]) -> QuerySet[Participation]:
-    return Participation.objects.filter(
-        application__organisation__in=[o.pk for o in organisations]
-    ).select_related("cohort__programme", "application__organisation")
+    return participation_list(organisations=organisations)
 
 
 @dataclass
@@ -279,22 +286,47 @@ def cohort_change(programme: Programme, instrument: Instrument) -> CohortChange:
     return CohortChange(programme, instrument, counted, changes)
 
 
+def assessed_counts(
+    *,
+    economies: Collection[str],
+    years: Collection[int],
+    instrument: str | None = None,
+    bands: Collection[str] = (),
+) -> dict[tuple[str, int], tuple[int, int]]:
+    """Return {(economy, year): (firms with a submitted assessment that year, those of them in
+    one of ``bands``)}, of one instrument when given."""
+    responses = Response.objects.filter(
+        status=ResponseStatus.SUBMITTED,
+        organisation__economy_id__in=economies,
+        submitted_at__year__in=years,
+    )
+    if instrument:
+        responses = responses.filter(version__instrument_id=instrument)
+    counts = {"n": Count("organisation", distinct=True)}
+    if bands:
+        counts["in_bands"] = Count("organisation", distinct=True, filter=Q(band__in=bands))
+    rows = (
+        responses.annotate(year=ExtractYear("submitted_at"))
+        .order_by()
+        .values("organisation__economy_id", "year")
+        .annotate(**counts)
+    )
+    return {
+        (r["organisation__economy_id"], r["year"]): (r["n"], r.get("in_bands", 0)) for r in rows
+    }
+
+
 def programmes_for_dashboard(user) -> QuerySet[Programme]:
     """Analysts and administrators see every programme; managers see the ones they run."""
     from d4sme.programmes.rules import is_analyst
     from d4sme.registry.rules import is_administrator
 
-    measured = Programme.objects.filter(
-        cohorts__participations__assessment_responses__isnull=False
-    ).distinct()
-    if is_analyst.test(user) or is_administrator.test(user):
-        return measured.order_by("name")
-    managed = user.memberships.filter(role=Role.PROGRAMME_MANAGER).values("organisation_id")
-    return (
-        measured.filter(Q(responsible_id__in=managed) | Q(co_implementers__in=managed))
-        .distinct()
-        .order_by("name")
+    measured = Response.objects.filter(participation__isnull=False).values(
+        "participation__cohort__programme_id"
     )
+    if is_analyst.test(user) or is_administrator.test(user):
+        return programme_list(pks=measured)
+    return programme_list(pks=measured, managed_by=user)
 
 
 def organisation_barriers_latest(organisation: Organisation) -> set[str]:

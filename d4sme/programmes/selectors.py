@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
 
 from d4sme.registry.models import Role
 from d4sme.registry.selectors import term_list
@@ -19,6 +21,7 @@ from .models import (
     Call,
     Cohort,
     CurationStatus,
+    Participation,
     Programme,
     ProgrammeStatus,
 )
@@ -338,6 +341,87 @@ def programmes_managed_by(*, user: User) -> QuerySet[Programme]:
     return Programme.objects.filter(
         Q(responsible_id__in=organisations) | Q(co_implementers__in=organisations)
     ).distinct()
+
+
+def programme_list(
+    *,
+    pks: Collection[int] | QuerySet | None = None,
+    codes: Collection[str] | None = None,
+    managed_by: User | None = None,
+) -> QuerySet[Programme]:
+    """Return the programmes with the given ids and codes (all when None), by name; with
+    ``managed_by``, only those the user's agencies run or co-implement."""
+    programmes = Programme.objects.all() if pks is None else Programme.objects.filter(pk__in=pks)
+    if codes is not None:
+        programmes = programmes.filter(code__in=codes)
+    if managed_by is not None:
+        programmes = programmes.filter(pk__in=programmes_managed_by(user=managed_by).values("pk"))
+    return programmes.order_by("name")
+
+
+def applicant_ids(*, programmes: QuerySet[Programme]) -> QuerySet:
+    """Return the ids of the organisations that applied to any of the programmes, as a
+    subquery."""
+    return Application.objects.filter(call__programme__in=programmes).values("organisation_id")
+
+
+def application_exists(*, organisation: Organisation, programmes: QuerySet[Programme]) -> bool:
+    """Return whether the organisation applied to any of the programmes."""
+    return Application.objects.filter(
+        organisation=organisation, call__programme__in=programmes
+    ).exists()
+
+
+def participation_list(
+    *, organisations: Collection[Organisation] | None = None
+) -> QuerySet[Participation]:
+    """Return the participations of the organisations (all when None), with their programme and
+    participant."""
+    participations = Participation.objects.all()
+    if organisations is not None:
+        participations = participations.filter(
+            application__organisation__in=[o.pk for o in organisations]
+        )
+    return participations.select_related("cohort__programme", "application__organisation")
+
+
+def programme_term_codes(
+    *, programmes: Collection[Programme], codes: Collection[str]
+) -> dict[int, set[str]]:
+    """Return {programme id: the codes among ``codes`` of the terms it is classified under}."""
+    found: dict[int, set[str]] = {}
+    links = Programme.classifications.through.objects.filter(
+        programme_id__in=[p.pk for p in programmes], term__code__in=codes
+    ).values_list("programme_id", "term__code")
+    for programme_id, code in links:
+        found.setdefault(programme_id, set()).add(code)
+    return found
+
+
+def programme_spans(*, economies: Collection[str]) -> list[tuple[str, int | None, int | None]]:
+    """Return (economy, start year, end year) of each published programme of the economies."""
+    return list(
+        published_programmes()
+        .filter(economy_id__in=economies)
+        .values_list("economy_id", "start_year", "end_year")
+    )
+
+
+def participant_counts(
+    *, economies: Collection[str], years: Collection[int]
+) -> dict[tuple[str, int], int]:
+    """Return {(economy, year): firms that began taking part in the economy's programmes that
+    year}, each firm counted once."""
+    rows = (
+        Participation.objects.filter(
+            cohort__programme__economy_id__in=economies, started_on__year__in=years
+        )
+        .annotate(year=ExtractYear("started_on"))
+        .order_by()
+        .values("cohort__programme__economy_id", "year")
+        .annotate(n=Count("application__organisation", distinct=True))
+    )
+    return {(r["cohort__programme__economy_id"], r["year"]): r["n"] for r in rows}
 
 
 def cohorts_of(*, programme: Programme) -> QuerySet[Cohort]:

@@ -15,6 +15,7 @@ from .models import (
     EconomyGroup,
     Membership,
     Organisation,
+    OrganisationKind,
     Region,
     Role,
     Term,
@@ -113,6 +114,19 @@ def organisation_pks_by_name(*, names: Collection[str]) -> tuple[dict[str, int],
             ambiguous.add(legal_name)
         found[legal_name] = pk
     return found, ambiguous
+
+
+def organisation_synthetic_smes(
+    *, economy: str | None = None, section: str | None = None
+) -> QuerySet[Organisation]:
+    """Return the demo's synthetic SMEs (of one economy and ISIC section when given) with their
+    region, by id."""
+    firms = Organisation.objects.filter(is_synthetic=True, kind=OrganisationKind.SME)
+    if economy:
+        firms = firms.filter(economy_id=economy)
+    if section:
+        firms = firms.filter(isic_section=section)
+    return firms.select_related("region").order_by("id")
 
 
 def organisation_members(*, organisation: Organisation) -> QuerySet[User]:
