@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -10,12 +10,16 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from d4sme.core.api import Choices, Code, Error, Note, RecordId, SearchText, Text
-from d4sme.programmes.models import Programme
+from d4sme.programmes.selectors import programme_list
 from d4sme.registry.auth import AUTHENTICATED
-from d4sme.registry.models import Economy, Organisation, Term
+from d4sme.registry.selectors import economy_get, organisation_list, term_list
 
 from . import exports, selectors, services
 from .models import Case, CaseStatus
+
+if TYPE_CHECKING:
+    from d4sme.programmes.models import Programme
+    from d4sme.registry.models import Term
 
 router = Router(tags=["cases"])
 
@@ -137,7 +141,7 @@ def case_detail(request: HttpRequest, code: Code):
 
 def _terms(vocabulary: str, codes: list[str]) -> list[Term]:
     """The vocabulary's terms with these codes, in their order; a 422 naming unknown codes."""
-    found = {t.code: t for t in Term.objects.filter(vocabulary_id=vocabulary, code__in=codes)}
+    found = {t.code: t for t in term_list(vocabularies=[vocabulary], codes=codes)}
     unknown = [c for c in codes if c not in found]
     if unknown:
         raise ValidationError({vocabulary: f"Unknown codes: {', '.join(unknown)}."})
@@ -145,7 +149,7 @@ def _terms(vocabulary: str, codes: list[str]) -> list[Term]:
 
 
 def _programmes(codes: list[str]) -> list[Programme]:
-    found = {p.code: p for p in Programme.objects.filter(code__in=codes)}
+    found = {p.code: p for p in programme_list(codes=codes)}
     unknown = [c for c in codes if c not in found]
     if unknown:
         raise ValidationError({"programmes": f"Unknown programmes: {', '.join(unknown)}."})
@@ -161,8 +165,10 @@ def case_create(request: HttpRequest, payload: CaseIn):
     """Write a draft case about your organisation; submit it with a move to "submitted"."""
     data = payload.dict()
     organisation_id = data.pop("organisation")
-    organisation = get_object_or_404(Organisation, pk=organisation_id) if organisation_id else None
-    economy = Economy.objects.filter(pk=data.pop("economy").upper()).first()
+    organisation = (
+        get_object_or_404(organisation_list(), pk=organisation_id) if organisation_id else None
+    )
+    economy = economy_get(code=data.pop("economy"))
     if economy is None:
         raise ValidationError({"economy": f"Unknown economy code '{payload.economy}'."})
     classification = services.Classification(

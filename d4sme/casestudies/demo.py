@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from d4sme.core.content import ContentError, read_yaml
-from d4sme.programmes.models import Programme
-from d4sme.registry.models import Economy, Term
+from d4sme.programmes.selectors import programme_list
+from d4sme.registry.selectors import economy_list, term_list
 
 from . import search
 from .models import Case, CaseStatus, CaseTechnology, Outcome
@@ -30,11 +30,10 @@ def cases_load(path: Path = DEMO_CASES) -> list[Case]:
     """Create and publish every case of a demonstration file that does not exist yet."""
     entries = (read_yaml(path) or {}).get("cases") or []
     terms = {
-        (t.vocabulary_id, t.code): t
-        for t in Term.objects.filter(vocabulary_id__in=["technologies", "barriers"])
+        (t.vocabulary_id, t.code): t for t in term_list(vocabularies=["technologies", "barriers"])
     }
-    programmes = {p.code: p for p in Programme.objects.all()}
-    economies = set(Economy.objects.values_list("code", flat=True))
+    programmes = {p.code: p for p in programme_list()}
+    economies = {economy.code for economy in economy_list()}
     existing = set(Case.objects.values_list("code", flat=True))
     created = []
     now = timezone.now()

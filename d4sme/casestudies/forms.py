@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from d4sme.programmes.models import Programme
-from d4sme.registry.models import Term
+from d4sme.programmes.selectors import published_programmes
+from d4sme.registry.selectors import vocabulary_terms
 
 from .models import Case, CaseStatus, Outcome
 
@@ -12,19 +12,19 @@ class CaseForm(forms.ModelForm):
 
     technologies = forms.ModelMultipleChoiceField(
         label=_("Technologies adopted"),
-        queryset=Term.objects.filter(vocabulary_id="technologies"),
+        queryset=vocabulary_terms(vocabulary="technologies"),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     barriers = forms.ModelMultipleChoiceField(
         label=_("Barriers faced"),
-        queryset=Term.objects.filter(vocabulary_id="barriers"),
+        queryset=vocabulary_terms(vocabulary="barriers"),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     programmes = forms.ModelMultipleChoiceField(
         label=_("Programmes used"),
-        queryset=Programme.objects.filter(curation_status="published").order_by("name"),
+        queryset=published_programmes().order_by("name"),
         required=False,
         help_text=_("Hold Ctrl (or Cmd) to choose several."),
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from d4sme.registry.models import Term
+from d4sme.registry.selectors import term_list
 
 from . import search
 from .models import Case, CaseStatus, Period
@@ -91,7 +91,7 @@ def facet_counts(filters: CaseFilters) -> dict[str, list[tuple[str, str, int]]]:
             .exclude(**{f"{path}__code": None})
             .annotate(n=Count("id", distinct=True))
         )
-        terms = Term.objects.in_bulk([r[f"{path}__id"] for r in rows])
+        terms = term_list(pks=[r[f"{path}__id"] for r in rows]).in_bulk()
         found[name] = sorted(
             (r[f"{path}__code"], terms[r[f"{path}__id"]].label, r["n"]) for r in rows
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,12 +13,15 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from d4sme.programmes.models import Programme
 from d4sme.registry import selectors as registry_selectors
-from d4sme.registry.models import Organisation, OrganisationKind, Term
+from d4sme.registry.models import OrganisationKind
 
 from . import search
 from .models import Case, CaseEvent, CaseStatus, CaseTechnology, Outcome
+
+if TYPE_CHECKING:
+    from d4sme.programmes.models import Programme
+    from d4sme.registry.models import Organisation, Term
 
 # (from, to) -> who may make the move: the case's owners or its moderators.
 MOVES: dict[tuple[str, str], str] = {
