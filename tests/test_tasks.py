@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.urls import reverse
@@ -33,6 +34,8 @@ def run_worker(mail_dir: Path) -> None:
         DATABASE_URL=database_url(),
         D4SME_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         D4SME_EMAIL_FILE_PATH=str(mail_dir),
+        # Files the worker writes (printed PDFs) land where the tested server reads them.
+        D4SME_MEDIA_ROOT=str(settings.MEDIA_ROOT),
     )
     subprocess.run(
         [D4SME, "db_worker", "--batch", "--no-startup-delay", "--no-reload", "-v0"],

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from d4sme.assessments.models import Instrument, Response
 from tests.assessments.conftest import random_answers
 from tests.browser.test_programme_journey import log_in
+from tests.test_tasks import run_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +42,7 @@ def answer_page(page, definition, number: int, answers: dict) -> None:
             group.get_by_role("spinbutton").fill(str(int(given)))
 
 
-def test_sme_takes_the_assessment_and_reads_its_report(page, world, assert_accessible):
+def test_sme_takes_the_assessment_and_reads_its_report(page, world, assert_accessible, tmp_path):
     definition = Instrument.objects.get(pk="dma-sme").current_version().parsed
     answers = random_answers(definition, seed=21, maturity=0.55)
 
@@ -82,8 +83,12 @@ def test_sme_takes_the_assessment_and_reads_its_report(page, world, assert_acces
     expect(page.get_by_text(f"{response.overall:.1f}", exact=True).first).to_be_visible()
     assert_accessible(page)
 
+    # The PDF is printed by the worker while the page shows its progress, then downloaded.
+    page.get_by_role("button", name="Download the report (PDF)").click()
+    expect(page.get_by_role("status")).to_have_text("Waiting for a worker")
+    run_worker(tmp_path)
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download the report (PDF)").click()
+        page.get_by_role("link", name=f"Download assessment-{response.pk}.pdf").click()
     pdf = pypdf.PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
     text = "".join(p.extract_text() for p in pdf.pages)
     assert f"Overall score: {response.overall:.1f}" in text

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from tests.browser.test_programme_journey import log_in
 from tests.monitoring import conftest as monitoring
+from tests.test_tasks import run_worker
 
 # The monitoring tests' fixtures: the APEC plan, Korea's focal point and an analyst.
 plan, focal, analyst = monitoring.plan, monitoring.focal, monitoring.analyst
@@ -103,7 +104,9 @@ def test_a_year_is_reported_returned_corrected_approved_and_locked(
     expect(page.locator(".chart svg, .chart canvas").first).to_be_visible()
 
 
-def test_an_analyst_prepares_the_mid_term_review_pack(page, plan, analyst, assert_accessible):
+def test_an_analyst_prepares_the_mid_term_review_pack(
+    page, plan, analyst, assert_accessible, tmp_path
+):
     log_in(page, analyst.email)
     page.goto(f"/monitoring/{plan.code}/")
     assert_accessible(page)
@@ -133,8 +136,14 @@ def test_an_analyst_prepares_the_mid_term_review_pack(page, plan, analyst, asser
     expect(page.get_by_text("Narrative saved.")).to_be_visible()
     expect(page.locator("#area-3")).to_contain_text("Training reached more firms each year.")
     expect(page.locator("#area-3")).to_contain_text(re.compile(r"1,?500 \(2024\)"))
-    pdf = page.request.get(page.url.split("#")[0] + "pdf/")
-    assert pdf.headers["content-type"] == "application/pdf"
+    page.get_by_role("button", name="Download as PDF").click()
+    expect(page.get_by_role("status")).to_have_text("Waiting for a worker")
+    run_worker(tmp_path)
+    with page.expect_download() as download:
+        page.get_by_role(
+            "link", name=re.compile(r"Download review-apec-s-[0-9a-f]{12}\.pdf")
+        ).click()
+    assert download.value.suggested_filename.endswith(".pdf")
 
     page.goto(f"/monitoring/{plan.code}/proposals/new/")
     assert_accessible(page)
