@@ -14,7 +14,7 @@ from pathlib import Path
 from django.db import transaction
 
 from d4sme.core.content import ContentError, Tally, read_yaml, upsert
-from d4sme.registry.models import EconomyGroup, Organisation, Term
+from d4sme.registry.selectors import economy_group_get, organisations_by_code, vocabulary_terms
 
 from .models import (
     Aggregation,
@@ -93,14 +93,12 @@ def framework_load(path: Path, tally: Tally) -> Framework:
     if unknown:
         raise ContentError(f"{where}: framework: unknown keys {sorted(unknown)}")
     try:
-        group = EconomyGroup.objects.get(code=spec["economies"])
-    except EconomyGroup.DoesNotExist as exc:
-        raise ContentError(f"{where}: no economy grouping {spec['economies']!r}") from exc
+        group = economy_group_get(code=spec["economies"])
     except KeyError as exc:
         raise ContentError(f"{where}: framework.{exc.args[0]} is required") from exc
-    owner = (
-        Organisation.objects.filter(code=spec.get("owner")).first() if spec.get("owner") else None
-    )
+    if group is None:
+        raise ContentError(f"{where}: no economy grouping {spec['economies']!r}")
+    owner = organisations_by_code().get(spec["owner"]) if spec.get("owner") else None
     if spec.get("owner") and owner is None:
         raise ContentError(f"{where}: no organisation {spec['owner']!r}")
     framework = upsert(
@@ -133,7 +131,7 @@ def framework_load(path: Path, tally: Tally) -> Framework:
             tally,
             "reporting cycles",
         )
-    terms = {t.code: t for t in Term.objects.filter(vocabulary_id="apec-priority-areas")}
+    terms = {t.code: t for t in vocabulary_terms(vocabulary="apec-priority-areas")}
     objectives: dict[str, Objective] = {}
     serves: list[tuple[Indicator, list[str], str]] = []
     seen_codes: set[str] = set()

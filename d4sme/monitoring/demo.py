@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from d4sme.registry.models import Role, User
+from d4sme.registry.models import Role
+from d4sme.registry.selectors import user_with_role
 
 from . import services
 from .models import (
@@ -105,8 +106,8 @@ def reporting_demo(seed: int = 7) -> list[str]:
     if framework is None or Submission.objects.filter(cycle__framework=framework).exists():
         return []
     rng = random.Random(seed)
-    analyst = User.objects.filter(memberships__role=Role.ANALYST).first()
-    focal = User.objects.filter(memberships__role=Role.FOCAL_POINT).first()
+    analyst = user_with_role(role=Role.ANALYST)
+    focal = user_with_role(role=Role.FOCAL_POINT)
     if analyst is None or focal is None:
         return []
     economies = [e.code for e in framework.economies.members.order_by("code")]

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from d4sme.assessments.models import Response
-from d4sme.programmes.models import CurationStatus, Participation, Programme
+from d4sme.assessments.selectors import assessed_counts
+from d4sme.programmes.selectors import participant_counts, programme_spans
 from d4sme.reports.disclosure import figure, minimum_cell_size, protect
 
 ADVANCED_BANDS = ("moderately-advanced", "advanced")
@@ -65,9 +63,7 @@ def _share(part: int, whole: int) -> Derived:
 
 
 def _programmes(economies, years) -> dict[tuple[str, int], Derived]:
-    rows = Programme.objects.filter(
-        economy_id__in=economies, curation_status=CurationStatus.PUBLISHED
-    ).values_list("economy_id", "start_year", "end_year")
+    rows = programme_spans(economies=economies)
     found = {}
     for economy in economies:
         for year in years:
@@ -81,16 +77,7 @@ def _programmes(economies, years) -> dict[tuple[str, int], Derived]:
 
 
 def _smes_supported(economies, years) -> dict[tuple[str, int], Derived]:
-    counts = (
-        Participation.objects.filter(
-            cohort__programme__economy_id__in=economies, started_on__year__in=years
-        )
-        .annotate(year=ExtractYear("started_on"))
-        .order_by()
-        .values("cohort__programme__economy_id", "year")
-        .annotate(n=Count("application__organisation", distinct=True))
-    )
-    got = {(r["cohort__programme__economy_id"], r["year"]): r["n"] for r in counts}
+    got = participant_counts(economies=economies, years=years)
     return {
         (e, y): _cell(float(got.get((e, y), 0)), got.get((e, y), 0))
         for e in economies
@@ -98,24 +85,8 @@ def _smes_supported(economies, years) -> dict[tuple[str, int], Derived]:
     }
 
 
-def _assessed(economies, years):
-    return (
-        Response.objects.filter(
-            status="submitted",
-            organisation__economy_id__in=economies,
-            submitted_at__year__in=years,
-        )
-        .annotate(year=ExtractYear("submitted_at"))
-        .order_by()
-        .values("organisation__economy_id", "year")
-    )
-
-
 def _smes_assessed(economies, years) -> dict[tuple[str, int], Derived]:
-    got = {
-        (r["organisation__economy_id"], r["year"]): r["n"]
-        for r in _assessed(economies, years).annotate(n=Count("organisation", distinct=True))
-    }
+    got = {key: n for key, (n, _) in assessed_counts(economies=economies, years=years).items()}
     return {
         (e, y): _cell(float(got.get((e, y), 0)), got.get((e, y), 0))
         for e in economies
@@ -124,19 +95,13 @@ def _smes_assessed(economies, years) -> dict[tuple[str, int], Derived]:
 
 
 def _digital_adoption(economies, years) -> dict[tuple[str, int], Derived]:
-    rows = (
-        _assessed(economies, years)
-        .filter(version__instrument_id="dma-sme")
-        .annotate(
-            n=Count("organisation", distinct=True),
-            advanced=Count("organisation", distinct=True, filter=Q(band__in=ADVANCED_BANDS)),
-        )
+    got = assessed_counts(
+        economies=economies, years=years, instrument="dma-sme", bands=ADVANCED_BANDS
     )
-    got = {(r["organisation__economy_id"], r["year"]): (r["advanced"], r["n"]) for r in rows}
     found = {}
     for e in economies:
         for y in years:
-            advanced, n = got.get((e, y), (0, 0))
+            n, advanced = got.get((e, y), (0, 0))
             found[(e, y)] = _share(advanced, n)
     return found
 

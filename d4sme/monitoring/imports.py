@@ -10,20 +10,23 @@ import job's (``d4sme.reports``); this module reads, checks and writes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from d4sme.registry.models import Economy
+from d4sme.registry.selectors import economy_get
 from d4sme.reports.imports import ImportKind, ImportRejected, Progress, Write
-from d4sme.reports.models import ImportJob
 from d4sme.reports.tables import read_table
 
 from . import exports, sdmx, services
 from .models import CATEGORIES, Dimension, Flag, Submission
 from .services import Entry
+
+if TYPE_CHECKING:
+    from d4sme.reports.models import ImportJob
 
 # Problems found while reading a file, each with the row (or observation) it is about.
 Messages = list[tuple[int | None, str]]
@@ -386,7 +389,7 @@ def external_import(
     with transaction.atomic():
         for (period, economy), entry in sorted(by_report.items()):
             submission = services.submission_for(
-                cycle=cycles[period], economy=Economy.objects.get(code=economy)
+                cycle=cycles[period], economy=economy_get(code=economy)
             )
             services.values_save(submission=submission, user=user, entries=[entry])
     return ExternalImport(

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-
-from d4sme.registry.models import Economy
 
 from . import derived, progress, ranking, regional
 from .models import (
@@ -32,6 +31,9 @@ from .models import (
     Value,
 )
 from .rules import focal_economies
+
+if TYPE_CHECKING:
+    from d4sme.registry.models import Economy
 
 REGION = ""  # the economy key of the region-wide row
 

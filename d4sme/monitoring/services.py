@@ -12,6 +12,7 @@ import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -20,8 +21,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from d4sme.registry.models import Economy
-from d4sme.reports.models import ImportJob
 from d4sme.reports.services import import_job_create
 
 from . import reviews
@@ -44,6 +43,10 @@ from .models import (
     SubmissionStatus,
     Value,
 )
+
+if TYPE_CHECKING:
+    from d4sme.registry.models import Economy
+    from d4sme.reports.models import ImportJob
 
 MISSING = set(MISSING_FLAGS)
 SOURCE_LENGTH = Value._meta.get_field("source").max_length

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from d4sme.registry.models import Economy
+from d4sme.registry.selectors import economy_list
 
 from .. import selectors, services
 from ..forms import AnswerForm, QuestionForm, ReportForm, UploadForm
@@ -45,7 +45,7 @@ def reporting(request: HttpRequest, code: str) -> HttpResponse:
 def submission_start(request: HttpRequest, code: str, period: int, economy: str) -> HttpResponse:
     framework = framework_for(request, code)
     cycle = get_object_or_404(ReportingCycle, framework=framework, period=period)
-    economy = get_object_or_404(Economy, code=economy)
+    economy = get_object_or_404(economy_list(), code=economy)
     if economy.code not in focal_economies(request.user) and not request.user.is_superuser:
         raise PermissionDenied(_("Only the economy's focal point starts its report."))
     if not framework.economies.members.filter(code=economy.code).exists():

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from d4sme.monitoring.imports import external_import
 from d4sme.monitoring.models import Framework, Indicator
-from d4sme.registry.models import User
+from d4sme.registry.selectors import user_get
 
 
 class Command(BaseCommand):
@@ -32,7 +32,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             framework = Framework.objects.get(code=options["framework"])
-            user = User.objects.get(email=options["user"])
+            user = user_get(email=options["user"])
+            if user is None:
+                raise CommandError(f"There is no user {options['user']}.")
             select = dict(item.split("=", 1) for item in options["select"])
             result = external_import(
                 framework=framework,
@@ -43,7 +45,7 @@ class Command(BaseCommand):
                 select=select,
                 source=options["source"] or options["file"].name,
             )
-        except (Framework.DoesNotExist, Indicator.DoesNotExist, User.DoesNotExist) as exc:
+        except (Framework.DoesNotExist, Indicator.DoesNotExist) as exc:
             raise CommandError(str(exc)) from exc
         except ValueError as exc:
             raise CommandError(f"Nothing was loaded: {exc}") from exc
