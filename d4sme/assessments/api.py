@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -74,6 +75,28 @@ class ScoresOut(Schema):
     level: str | None
     dimensions: dict[str, float]
     questions: dict[str, float]
+
+
+class BenchmarkHiddenOut(Schema):
+    shown: Literal[False]
+    reason: str
+
+
+class BenchmarkOut(Schema):
+    shown: Literal[True]
+    scope: str
+    economy: str | None
+    sector: str | None
+    size_class: str | None
+    peers: int = Field(description="How many organisations the peer group holds.")
+    percentile: float
+    percentiles: dict[str, float | None] = Field(description="By dimension.")
+    median_overall: float
+    medians: dict[str, float | None] = Field(description="By dimension.")
+    computed_at: str = Field(json_schema_extra={"format": "date-time"})
+
+
+PDF = {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
 
 
 def _out(response: Response) -> dict:
@@ -221,7 +244,7 @@ def response_scores(request: HttpRequest, pk: RecordId):
 @router.get(
     "/assessments/responses/{pk}/benchmark",
     auth=AUTHENTICATED,
-    response={200: dict, 401: Error, 403: Error, 404: Error},
+    response={200: BenchmarkOut | BenchmarkHiddenOut, 401: Error, 403: Error, 404: Error},
 )
 @aggregate
 def response_benchmark(request: HttpRequest, pk: RecordId):
@@ -238,6 +261,7 @@ def response_benchmark(request: HttpRequest, pk: RecordId):
     "/assessments/responses/{pk}/report.pdf",
     auth=AUTHENTICATED,
     response={200: None, 401: Error, 403: Error, 404: Error},
+    openapi_extra={"responses": {200: {"description": "The report as PDF.", **PDF}}},
 )
 @aggregate
 def response_report_pdf(request: HttpRequest, pk: RecordId):

@@ -16,6 +16,7 @@ from d4sme.registry.selectors import economy_get, organisation_list, term_list
 
 from . import exports, selectors, services
 from .models import Case, CaseStatus
+from .schemas import CaseOut, CaseRecordOut, CaseSearchOut
 
 if TYPE_CHECKING:
     from d4sme.programmes.models import Programme
@@ -101,7 +102,7 @@ def _out(case: Case) -> dict:
     }
 
 
-@router.get("/cases", response=dict)
+@router.get("/cases", response=CaseSearchOut)
 def case_search(request: HttpRequest, query: CaseQuery = Query(...)):
     """Published cases matching the query and facets, with the facet counts."""
     filters = selectors.CaseFilters(
@@ -120,7 +121,7 @@ def case_search(request: HttpRequest, query: CaseQuery = Query(...)):
     }
 
 
-@router.get("/cases/open-data", response=list[dict])
+@router.get("/cases/open-data", response=list[CaseRecordOut])
 def case_open_data(request: HttpRequest):
     """Every published case as an open-data record."""
     return exports.case_rows()
@@ -134,7 +135,7 @@ def _visible(request: HttpRequest, code: str) -> Case:
     return case
 
 
-@router.get("/cases/{code}", response={200: dict, 404: Error})
+@router.get("/cases/{code}", response={200: CaseOut, 404: Error})
 def case_detail(request: HttpRequest, code: Code):
     return _out(_visible(request, code))
 
@@ -159,7 +160,7 @@ def _programmes(codes: list[str]) -> list[Programme]:
 @router.post(
     "/cases",
     auth=AUTHENTICATED,
-    response={201: dict, 401: Error, 403: Error, 404: Error, 422: Error},
+    response={201: CaseOut, 401: Error, 403: Error, 404: Error, 422: Error},
 )
 def case_create(request: HttpRequest, payload: CaseIn):
     """Write a draft case about your organisation; submit it with a move to "submitted"."""
@@ -190,7 +191,7 @@ def case_create(request: HttpRequest, payload: CaseIn):
 @router.post(
     "/cases/{code}/move",
     auth=AUTHENTICATED,
-    response={200: dict, 401: Error, 403: Error, 404: Error, 422: Error},
+    response={200: CaseOut, 401: Error, 403: Error, 404: Error, 422: Error},
 )
 def case_move(request: HttpRequest, code: Code, payload: CaseMoveIn):
     """Submit, return with a note, publish, archive or withdraw a case."""

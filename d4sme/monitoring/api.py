@@ -26,6 +26,19 @@ from .models import (
     Target,
     Value,
 )
+from .schemas import (
+    ChangedOut,
+    FrameworkDetailOut,
+    FrameworkOut,
+    IndicatorOut,
+    ProgressOut,
+    QuestionOut,
+    SubmissionDetailOut,
+    SubmissionOut,
+    SubmissionSavedOut,
+    TargetOut,
+    ValueOut,
+)
 
 router = Router(tags=["monitoring"])
 
@@ -55,7 +68,7 @@ def _indicator_out(indicator: Indicator) -> dict:
     }
 
 
-@router.get("/monitoring/frameworks", response=list[dict])
+@router.get("/monitoring/frameworks", response=list[FrameworkOut])
 def framework_list(request: HttpRequest):
     """The plans you may see."""
     return [
@@ -72,7 +85,7 @@ def framework_list(request: HttpRequest):
     ]
 
 
-@router.get("/monitoring/frameworks/{code}", response={200: dict, 404: Error})
+@router.get("/monitoring/frameworks/{code}", response={200: FrameworkDetailOut, 404: Error})
 def framework_detail(request: HttpRequest, code: Code):
     """A plan whole: priority areas, objectives, cycles and planned reviews."""
     framework = _framework(request, code)
@@ -99,7 +112,9 @@ def framework_detail(request: HttpRequest, code: Code):
     }
 
 
-@router.get("/monitoring/frameworks/{code}/indicators", response={200: list[dict], 404: Error})
+@router.get(
+    "/monitoring/frameworks/{code}/indicators", response={200: list[IndicatorOut], 404: Error}
+)
 def indicator_list(request: HttpRequest, code: Code):
     framework = _framework(request, code)
     return [_indicator_out(i) for i in framework.indicators.prefetch_related("objectives")]
@@ -128,7 +143,7 @@ def _value_out(v: Value) -> dict:
     }
 
 
-@router.get("/monitoring/frameworks/{code}/values", response={200: list[dict], 404: Error})
+@router.get("/monitoring/frameworks/{code}/values", response={200: list[ValueOut], 404: Error})
 def value_list(request: HttpRequest, code: Code, query: ValueQuery = Query(...)):
     """Approved values, filtered by indicator codes, economies and years."""
     framework = _framework(request, code)
@@ -148,7 +163,7 @@ def value_list(request: HttpRequest, code: Code, query: ValueQuery = Query(...))
     return [_value_out(v) for v in values.order_by("indicator__position", "economy_id", "period")]
 
 
-@router.get("/monitoring/frameworks/{code}/progress", response={200: list[dict], 404: Error})
+@router.get("/monitoring/frameworks/{code}/progress", response={200: list[ProgressOut], 404: Error})
 def progress_list(
     request: HttpRequest,
     code: Code,
@@ -195,8 +210,8 @@ def _region_out(figure: regional.Figure) -> dict:
     coverage = figure.coverage
     return {
         "rule": figure.method.rule,
-        "method": figure.method_text,
-        "coverage": figure.coverage_text,
+        "method": str(figure.method_text),
+        "coverage": str(figure.coverage_text),
         "base_year": coverage.base_year if coverage else None,
         "year": coverage.year if coverage else None,
         "economies": list(coverage.economies) if coverage else [],
@@ -256,13 +271,17 @@ def _question_out(q: Question) -> dict:
     }
 
 
-@router.get("/monitoring/submissions", response=list[dict], auth=AUTHENTICATED)
+@router.get("/monitoring/submissions", response=list[SubmissionOut], auth=AUTHENTICATED)
 def submission_list(request: HttpRequest):
     """Reports you may open: your economies' as a focal point, all as an analyst."""
     return [_submission_out(s) for s in selectors.submissions_for(request.user)]
 
 
-@router.get("/monitoring/submissions/{pk}", response={200: dict, 404: Error}, auth=AUTHENTICATED)
+@router.get(
+    "/monitoring/submissions/{pk}",
+    response={200: SubmissionDetailOut, 404: Error},
+    auth=AUTHENTICATED,
+)
 def submission_detail(request: HttpRequest, pk: RecordId):
     return _submission_out(_submission(request, pk), values=True)
 
@@ -286,7 +305,7 @@ class ValuesIn(Schema):
 
 @router.put(
     "/monitoring/submissions/{pk}/values",
-    response={200: dict, 403: Error, 404: Error},
+    response={200: SubmissionSavedOut, 403: Error, 404: Error},
     auth=AUTHENTICATED,
 )
 def submission_values(request: HttpRequest, pk: RecordId, payload: ValuesIn):
@@ -331,7 +350,7 @@ class MoveIn(Schema):
 
 @router.post(
     "/monitoring/submissions/{pk}/move",
-    response={200: dict, 403: Error, 404: Error},
+    response={200: SubmissionOut, 403: Error, 404: Error},
     auth=AUTHENTICATED,
 )
 def submission_move(request: HttpRequest, pk: RecordId, payload: MoveIn):
@@ -361,7 +380,7 @@ def _target_out(t: Target) -> dict:
     }
 
 
-@router.get("/monitoring/frameworks/{code}/targets", response={200: list[dict], 404: Error})
+@router.get("/monitoring/frameworks/{code}/targets", response={200: list[TargetOut], 404: Error})
 def target_list(request: HttpRequest, code: Code, economy: str = Query("", max_length=6)):
     """Baselines and targets: of one economy, of the region (economy=region), or all."""
     framework = _framework(request, code)
@@ -391,7 +410,7 @@ class TargetsIn(Schema):
 
 @router.put(
     "/monitoring/frameworks/{code}/targets",
-    response={200: dict, 403: Error, 404: Error},
+    response={200: ChangedOut, 403: Error, 404: Error},
     auth=AUTHENTICATED,
 )
 def target_save(request: HttpRequest, code: Code, payload: TargetsIn):
@@ -437,7 +456,7 @@ def _question(request: HttpRequest, pk: int) -> Question:
 
 @router.post(
     "/monitoring/submissions/{pk}/questions",
-    response={200: dict, 403: Error, 404: Error},
+    response={200: QuestionOut, 403: Error, 404: Error},
     auth=AUTHENTICATED,
 )
 def question_ask(request: HttpRequest, pk: RecordId, payload: QuestionIn):
@@ -460,7 +479,7 @@ class AnswerIn(Schema):
 
 @router.post(
     "/monitoring/questions/{pk}/answers",
-    response={200: dict, 403: Error, 404: Error},
+    response={200: QuestionOut, 403: Error, 404: Error},
     auth=AUTHENTICATED,
 )
 def question_answer(request: HttpRequest, pk: RecordId, payload: AnswerIn):
@@ -472,7 +491,7 @@ def question_answer(request: HttpRequest, pk: RecordId, payload: AnswerIn):
 
 @router.post(
     "/monitoring/questions/{pk}/resolve",
-    response={200: dict, 403: Error, 404: Error},
+    response={200: QuestionOut, 403: Error, 404: Error},
     auth=AUTHENTICATED,
 )
 def question_resolve(request: HttpRequest, pk: RecordId):
