@@ -10,7 +10,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import translation
 
 from d4sme.registry.models import Economy, Organisation, OrganisationKind, Role, User
@@ -80,6 +80,11 @@ class World:
 
 @pytest.fixture
 def world(content) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """Create the world's users and organisations in the test database; return the world."""
     sme_a, sme_b = make_user("owner-a@example.org"), make_user("owner-b@example.org")
     org_a = make_sme(sme_a, "Alpha Bakery")
     org_b = make_sme(sme_b, "Beta Tools", economy="BR", isic_division="25")
@@ -105,3 +110,25 @@ def world(content) -> World:
         org_b=org_b,
         agency=agency,
     )
+
+
+@pytest.fixture(scope="module")
+def built_access_world(django_db_setup, django_db_blocker):
+    """The authorisation test's world, built once per module in a transaction rolled back at its
+    end.
+
+    Each test still runs in its own savepoint (pytest-django's ``db``), so whatever a request
+    writes is undone before the next one: every (endpoint, actor) pair meets the same world,
+    without paying to build it a thousand times.
+    """
+    from tests.test_authorisation import build_access_world
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_access_world(build_world())
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def access_world(built_access_world, db):
+    """The world, a token, a programme with calls, applications, a cohort, drafts, a report."""
+    return built_access_world

@@ -30,7 +30,6 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from d4sme.registry.services import api_token_create
-from tests.test_authorisation import access_world  # noqa: F401 (a fixture)
 
 SCHEMA_PATH = "/api/v1/openapi.json"
 # Enough to reach past the happy path of each parameter, few enough for a few minutes in all.
@@ -78,7 +77,7 @@ def real_path_parameters(world, method: str, path: str) -> dict | None:
 
 
 @pytest.fixture
-def wsgi_app(access_world) -> Iterator[WSGIHandler]:  # noqa: F811
+def wsgi_app(access_world) -> Iterator[WSGIHandler]:
     """The Django application, served in process without closing the test's connection.
 
     At the end of a request Django closes a connection whose autocommit differs from the
@@ -116,7 +115,7 @@ def fuzz(strategy, headers: dict, examples: int) -> None:
 
 
 @pytest.mark.parametrize("actor", ["anonymous", "sme_a", "analyst"])
-def test_api_answers_as_documented(access_world, wsgi_app, actor):  # noqa: F811
+def test_api_answers_as_documented(access_world, wsgi_app, actor):
     schema = schemathesis.openapi.from_wsgi(SCHEMA_PATH, wsgi_app)
     headers = {}
     if actor != "anonymous":

@@ -639,8 +639,7 @@ def test_every_endpoint_has_a_declared_policy():
     assert not stale, f"Policies for endpoints that no longer exist: {stale}"
 
 
-@pytest.fixture
-def access_world(world):
+def build_access_world(world):
     """The world, plus a token, a programme with calls, applications and a cohort, and a draft."""
     from d4sme.programmes import services as programme_services
     from tests.programmes.conftest import make_programme, open_call

@@ -22,9 +22,7 @@ from scipy.optimize import linprog
 
 from d4sme.api import api
 from d4sme.reports.disclosure import AGGREGATE_ENDPOINTS
-from tests.test_authorisation import (  # noqa: F401  (access_world is a fixture)
-    access_world,
-    api_operations,
+from tests.test_authorisation import (
     client_for,
     url_patterns,
 )
@@ -148,7 +146,7 @@ def marked(view) -> bool:
 
 
 @pytest.fixture
-def small_world(access_world):  # noqa: F811
+def small_world(access_world):
     """Firms by band in two large economies and four small ones; a cohort of 3 measured twice;
     the plan's indicator 3.1.2 derived from assessed firms; a stale peer group of 5."""
     from d4sme.assessments.models import BenchmarkPosition, Instrument, PeerGroup, Response

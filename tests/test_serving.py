@@ -35,22 +35,36 @@ def server(tmp_path_factory):
     for command in (["migrate", "--no-input", "-v0"], ["collectstatic", "--no-input", "-v0"]):
         subprocess.run([BIN / "d4sme", *command], env=env, check=True)
     port = free_port()
+    log = (var / "gunicorn.log").open("wb")
     process = subprocess.Popen(
         [BIN / "gunicorn", "d4sme.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
         env=env,
-        stdout=subprocess.PIPE,
+        # A file, not a pipe: nobody reads a pipe while the tests run, and a full one would
+        # stop gunicorn at its next log line.
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    deadline = time.monotonic() + 60
+    while True:
         try:
             urllib.request.urlopen(base + "/", timeout=1)
             break
-        except OSError:
+        except OSError as error:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                process.wait()
+                output = (var / "gunicorn.log").read_text(errors="replace")
+                pytest.fail(f"gunicorn did not serve {base}/ ({error}); it printed:\n{output}")
             time.sleep(0.1)
     yield base, var
     process.terminate()
-    process.wait(timeout=10)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    log.close()
 
 
 def test_gunicorn_serves_the_home_page(server):
