@@ -64,6 +64,7 @@ messages: $(STAMP)
 	cd d4sme && ../$(D4SME) makemessages -l ko -l pt -l es --no-obsolete && ../$(D4SME) compilemessages
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/directory.py
 	$(BIN)/python bench/programmes.py
 	$(BIN)/python bench/assessments.py

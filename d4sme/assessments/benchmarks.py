@@ -272,18 +272,6 @@ def benchmarks_refresh(instrument: Instrument) -> int:
     return len(positions)
 
 
-def latest_submitted(organisation_id: int, instrument_code: str) -> Response | None:
-    return (
-        Response.objects.filter(
-            organisation_id=organisation_id,
-            version__instrument_id=instrument_code,
-            status=ResponseStatus.SUBMITTED,
-        )
-        .order_by("-submitted_at", "-id")
-        .first()
-    )
-
-
 def latest_per_organisation_ids(instrument: Instrument):
     """A subquery of the last submitted response's id of each organisation (the peers)."""
     return (

@@ -104,13 +104,6 @@ class Question:
     def option(self, code: str) -> Choice | None:
         return next((o for o in self.options if o.code == code), None)
 
-    def number_points(self, value: float) -> float:
-        points = 0.0
-        for start, worth in self.thresholds:
-            if value >= start:
-                points = worth
-        return points
-
 
 @dataclass(frozen=True)
 class Dimension:

@@ -132,14 +132,6 @@ def _disaggregation(code: str) -> tuple[str, str]:
     return dimension, category
 
 
-def disaggregation_code(dimension: str, category: str) -> str:
-    return (
-        f"{dimension.upper()}_{category.upper() if dimension != 'region' else category}"
-        if dimension
-        else "_T"
-    )
-
-
 def entries_from_sdmx(submission: Submission, content: bytes, errors: Messages) -> list[Entry]:
     structure = exports.structure_of(submission.cycle.framework)
     try:

@@ -15,7 +15,6 @@ import numpy as np
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from . import derived, progress, ranking, regional
 from .models import (
@@ -36,21 +35,6 @@ if TYPE_CHECKING:
     from d4sme.registry.models import Economy
 
 REGION = ""  # the economy key of the region-wide row
-
-
-class ReportingStatus:
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    SUBMITTED = "submitted"
-    APPROVED = "approved"
-    NOT_APPLICABLE = "not_applicable"
-    LABELS = {
-        NOT_STARTED: _("Not started"),
-        IN_PROGRESS: _("In progress"),
-        SUBMITTED: _("Submitted"),
-        APPROVED: _("Approved"),
-        NOT_APPLICABLE: _("Not applicable"),
-    }
 
 
 def frameworks_visible(user) -> QuerySet[Framework]:
@@ -361,19 +345,6 @@ def completeness(cycle: ReportingCycle) -> list[Completeness]:
         )
         for economy in economies_of(cycle.framework)
     ]
-
-
-def reporting_status(submission: Submission | None, value: Value | None) -> str:
-    """Where an economy's indicator stands in reporting, apart from any progress."""
-    if value is not None and value.flag == Flag.NOT_APPLICABLE:
-        return ReportingStatus.NOT_APPLICABLE
-    if submission is None or value is None:
-        return ReportingStatus.NOT_STARTED
-    if submission.status == SubmissionStatus.APPROVED:
-        return ReportingStatus.APPROVED
-    if submission.status == SubmissionStatus.SUBMITTED:
-        return ReportingStatus.SUBMITTED
-    return ReportingStatus.IN_PROGRESS
 
 
 def _shown(value):

@@ -7,14 +7,16 @@ Its score is a weighted sum of explainable components; each component is kept so
 page can say why a pair scored as it did.
 """
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from itertools import combinations
 
+import numpy as np
 from django.utils.translation import gettext as _
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import cosine_similarity
 
 from .models import OverlapDecision, Programme
+from .stop_words import ENGLISH_STOP_WORDS
 
 # The components and their weights; they add up to 1.
 WEIGHTS = {
@@ -49,6 +51,34 @@ class Candidate:
     @property
     def score(self) -> float:
         return round(sum(c.points for c in self.components), 3)
+
+
+# Words of two or more letters or digits, as scikit-learn's TfidfVectorizer took them.
+WORD_RE = re.compile(r"(?u)\b\w\w+\b")
+
+
+def text_similarity(texts: list[str]) -> np.ndarray:
+    """The cosine similarity of every pair of texts (a square matrix), over TF-IDF vectors.
+
+    The weights scikit-learn's ``TfidfVectorizer(stop_words="english", sublinear_tf=True)``
+    gives: a term counts 1 + ln(count) in its text and weighs ln((1 + n) / (1 + df)) + 1
+    across the n texts (df of them hold it); each vector has length 1. A text with no word
+    left is similar to nothing.
+    """
+    counts = [
+        Counter(w for w in WORD_RE.findall(text.lower()) if w not in ENGLISH_STOP_WORDS)
+        for text in texts
+    ]
+    vocabulary = {term: i for i, term in enumerate(sorted(set().union(*counts)))}
+    tf = np.zeros((len(texts), len(vocabulary)))
+    for row, counted in enumerate(counts):
+        for term, count in counted.items():
+            tf[row, vocabulary[term]] = 1 + np.log(count)
+    df = np.count_nonzero(tf, axis=0)
+    vectors = tf * (np.log((1 + len(texts)) / (1 + df)) + 1)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+    return vectors @ vectors.T
 
 
 def _jaccard(a: set, b: set) -> float:
@@ -98,9 +128,7 @@ def candidates(*, economy: str, min_score: float = MIN_SCORE) -> list[Candidate]
     if len(programmes) < 2:
         return []
     texts = [f"{p.name} {p.description}" for p in programmes]
-    similarity = cosine_similarity(
-        TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
-    )
+    similarity = text_similarity(texts)
     facts = {p.pk: _facts(p) for p in programmes}
     decisions = {
         (d.first_id, d.second_id): d

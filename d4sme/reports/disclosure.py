@@ -151,7 +151,7 @@ def _recoverable(values: np.ndarray, equations: np.ndarray, hidden: set[int]) ->
     if not (values[order] == 1).any():
         return [cell for cell, moves in zip(order, free, strict=True) if not moves]
 
-    from scipy.optimize import linprog  # scikit-learn's dependency; only the audit needs it
+    from scipy.optimize import linprog  # only the audit needs it: load it then
 
     b = -equations[:, shown] @ values[shown]
     b = b[np.any(equations[:, order] != 0, axis=1)]

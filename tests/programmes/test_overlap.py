@@ -53,3 +53,20 @@ def test_an_analysts_verdict_is_kept_with_the_pair(world):
     assert decision.first.pk < decision.second.pk
     again = pairs(overlap.candidates(economy="KR"))[frozenset((MIC, SMBA))]
     assert again.decision.verdict == "confirmed" and again.decision.note.startswith("Consolidated")
+
+
+def test_description_similarity_weighs_words_by_tf_idf_without_stop_words():
+    # The figures scikit-learn's TfidfVectorizer(stop_words="english", sublinear_tf=True) gave
+    # with cosine similarity: the overlap scores of pairs must not move without it.
+    texts = [
+        "Smart factory grants for SMEs in manufacturing.",
+        "Grants for the smart factory: SMEs digitalise manufacturing lines.",
+        "Youth digital job matching with wage subsidies.",
+        "The and of",
+    ]
+    assert overlap.text_similarity(texts).round(6).tolist() == [
+        [1.0, 0.780035, 0.0, 0.0],
+        [0.780035, 1.0, 0.0, 0.0],
+        [0.0, 0.0, 1.0, 0.0],
+        [0.0, 0.0, 0.0, 0.0],
+    ]
