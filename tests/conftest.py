@@ -1,15 +1,19 @@
 """Fixtures shared by the whole suite.
 
 The suite runs once on SQLite and once on PostgreSQL (``make test`` sets DATABASE_URL for
-the second run). Starting content is loaded once per session into the test database; tests
-that flush the database (live-server browser tests) reload it through ``content``.
+the second run). Starting content is loaded once per session into the test database and its
+rows are kept in memory; tests that flush the database (live-server browser tests, worker
+tests) put those rows back through ``content``, which costs a few bulk inserts instead of a
+whole ``load-content`` run.
 """
 
 from dataclasses import dataclass
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import translation
 
@@ -23,10 +27,74 @@ def load_all_content() -> None:
     call_command("load_content", stdout=StringIO())
 
 
+def content_tables() -> list[str]:
+    """Return the tables of every model, many-to-many tables included."""
+    return sorted(
+        connection.introspection.django_table_names(only_existing=True, include_views=False)
+    )
+
+
+def content_snapshot() -> list[tuple[str, object]]:
+    """Return every non-empty table's rows, as the starting content left them."""
+    quote = connection.ops.quote_name
+    # Generated columns (an organisation's size class) are computed, not written.
+    stored_columns = {
+        model._meta.db_table: [
+            field.column
+            for field in model._meta.local_concrete_fields
+            if not getattr(field, "generated", False)
+        ]
+        for model in apps.get_models(include_auto_created=True)
+    }
+    snapshot = []
+    with connection.cursor() as cursor:
+        for table in content_tables():
+            if connection.vendor == "postgresql":
+                # COPY keeps every type as it is (JSON, arrays, intervals) without adapting it.
+                with cursor.copy(f"COPY {quote(table)} TO STDOUT") as copy:
+                    data = b"".join(bytes(block) for block in copy)
+                if data:
+                    snapshot.append((table, data))
+                continue
+            columns = stored_columns[table]
+            cursor.execute(f"SELECT {', '.join(map(quote, columns))} FROM {quote(table)}")
+            rows = cursor.fetchall()
+            if rows:
+                snapshot.append((table, (columns, rows)))
+    return snapshot
+
+
+def content_restore(snapshot) -> None:
+    """Put the snapshot's rows back in the (flushed) database, with the same keys."""
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Foreign keys are checked at commit (Django declares them deferrable), so tables
+        # may be filled in any order. A flush recreates content types and permissions (its
+        # post-migrate signal), possibly under other keys: the snapshot's rows replace them.
+        for table, rows in snapshot:
+            cursor.execute(f"DELETE FROM {quote(table)}")
+            if connection.vendor == "postgresql":
+                with cursor.copy(f"COPY {quote(table)} FROM STDIN") as copy:
+                    copy.write(rows)
+                continue
+            columns, values = rows
+            cursor.executemany(
+                f"INSERT INTO {quote(table)} ({', '.join(map(quote, columns))}) "
+                f"VALUES ({', '.join(['%s'] * len(columns))})",
+                values,
+            )
+        for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            cursor.execute(sql)
+
+
+_snapshot: list = []
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_all_content()
+        _snapshot[:] = content_snapshot()
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +109,7 @@ def english_by_default():
 def content(db):
     """Make sure the starting content is present (it is, unless a flush removed it)."""
     if not Economy.objects.exists():
-        load_all_content()
+        content_restore(_snapshot)
 
 
 @pytest.fixture
