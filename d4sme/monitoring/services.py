@@ -34,6 +34,7 @@ from .models import (
     Framework,
     Indicator,
     Measure,
+    Proposal,
     Question,
     ReportingCycle,
     Review,
@@ -640,6 +641,29 @@ def review_section_save(*, section: ReviewSection, user, body: str) -> ReviewSec
     section.full_clean()
     section.save()
     return section
+
+
+@transaction.atomic
+def proposal_submit(*, framework: Framework, user, fields: dict) -> Proposal:
+    """Record a project proposal to be ranked against ``framework``'s objectives; return it.
+
+    ``fields`` are the proposal's own fields (as a form cleans them); ``priority_areas`` must
+    belong to the framework and ``proponent`` must be one of its economies.
+    """
+    if not user.has_perm("monitoring.submit_proposal"):
+        raise PermissionDenied(_("Focal points and analysts submit proposals."))
+    fields = dict(fields)
+    areas = list(fields.pop("priority_areas", []))
+    if any(area.framework_id != framework.pk for area in areas):
+        raise ValidationError({"priority_areas": _("Choose priority areas of this plan.")})
+    proponent = fields.get("proponent")
+    if proponent is not None and not framework.economies.members.filter(pk=proponent.pk).exists():
+        raise ValidationError({"proponent": _("Choose an economy that reports on this plan.")})
+    proposal = Proposal(framework=framework, created_by=user, **fields)
+    proposal.full_clean()
+    proposal.save()
+    proposal.priority_areas.set(areas)
+    return proposal
 
 
 @dataclass

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import selectors
+from .. import selectors, services
 from ..forms import ProposalForm
 from ._access import framework_for
 
@@ -40,11 +40,15 @@ def proposal_new(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied(_("Focal points and analysts submit proposals."))
     form = ProposalForm(request.POST or None, framework=framework)
     if request.method == "POST" and form.is_valid():
-        proposal = form.save(commit=False)
-        proposal.framework = framework
-        proposal.created_by = request.user
-        proposal.save()
-        form.save_m2m()
+        try:
+            services.proposal_submit(
+                framework=framework, user=request.user, fields=form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return render(
+                request, "monitoring/proposal_form.html", {"framework": framework, "form": form}
+            )
         messages.success(request, _("Proposal added; it is ranked with the others."))
         return redirect("monitoring:proposal-list", code=framework.code)
     return render(request, "monitoring/proposal_form.html", {"framework": framework, "form": form})
