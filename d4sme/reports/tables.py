@@ -204,13 +204,29 @@ def _rows(records: Iterable[tuple[int, int, Sequence[Any]]], header: list[str]) 
     return rows
 
 
-def read_csv(content: bytes | str) -> list[Row]:
-    """Return the non-blank rows of a UTF-8 CSV file; raise TableError naming the bad line."""
+def read_csv(content: bytes | str, encoding: str | None = None) -> list[Row]:
+    """Return the non-blank rows of a CSV file; raise TableError naming the bad line.
+
+    Bytes are read as ``encoding`` when one is named; otherwise as UTF-8 (with or without a
+    byte-order mark), or UTF-16 when a byte-order mark says so (Excel's "Unicode text").
+    """
     if isinstance(content, bytes):
+        if encoding is None:
+            encoding = "utf-16" if content[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
         try:
-            content = content.decode("utf-8-sig")
+            content = content.decode(encoding)
+        except LookupError as exc:
+            raise TableError(
+                _("“%(encoding)s” is not a known text encoding.") % {"encoding": encoding}
+            ) from exc
         except UnicodeDecodeError as exc:
-            raise TableError(_("The file is not UTF-8 text; save it as “CSV UTF-8”.")) from exc
+            raise TableError(
+                _(
+                    "The file is not %(encoding)s text (byte %(position)s); save it as "
+                    "“CSV UTF-8” or name its encoding."
+                )
+                % {"encoding": encoding.removesuffix("-sig").upper(), "position": exc.start + 1}
+            ) from exc
     reader = csv.reader(io.StringIO(content, newline=""), strict=True)
     records, last = [], 0  # ``last``: the line the previous record ended on
     try:
@@ -257,12 +273,29 @@ def read_xlsx(content: bytes, sheets: Sequence[str] | None = None) -> dict[str, 
         book.close()
 
 
-def read_table(name: str, content: bytes) -> list[Row]:
-    """Return the rows of a CSV (UTF-8) or XLSX file (its first sheet); raise TableError."""
+def read_table(
+    name: str, content: bytes, *, sheet: str | None = None, encoding: str | None = None
+) -> list[Row]:
+    """Return the rows of a CSV or XLSX file; raise TableError.
+
+    A CSV is read in ``encoding`` (see :func:`read_csv`). From a workbook, the sheet named
+    ``sheet`` is read, or else the first sheet that holds any row: statistical offices often
+    put a notes sheet first and the data on the second.
+    """
     if not name.lower().endswith(".xlsx"):
-        return read_csv(content)
+        return read_csv(content, encoding=encoding)
     book = _workbook(content)
     try:
-        return _sheet_rows(book, book.sheetnames[0]) if book.sheetnames else []
+        if sheet is not None:
+            if sheet not in book.sheetnames:
+                raise TableError(
+                    _("The workbook has no sheet “%(sheet)s”; its sheets are: %(names)s.")
+                    % {"sheet": sheet, "names": ", ".join(book.sheetnames)}
+                )
+            return _sheet_rows(book, sheet)
+        for candidate in book.sheetnames:
+            if rows := _sheet_rows(book, candidate):
+                return rows
+        return []
     finally:
         book.close()
