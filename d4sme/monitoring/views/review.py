@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,6 +16,17 @@ from .. import services
 from ..forms import AnswerForm, MoveForm, QuestionForm
 from ..models import SubmissionStatus
 from ._access import question_for, submission_for, to_thread
+
+
+def _attempt(request: HttpRequest, write: Callable[[], object], success: str) -> None:
+    """Run the service call ``write``; flash ``success``, or each reason it was refused."""
+    try:
+        write()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
 
 
 @login_required
@@ -58,18 +71,16 @@ def question_ask(request: HttpRequest, pk: int) -> HttpResponse:
         for error in form.errors.values():
             messages.error(request, error[0])
         return to_thread(submission.pk)
-    try:
-        services.question_ask(
+    _attempt(
+        request,
+        lambda: services.question_ask(
             submission=submission,
             user=request.user,
             text=form.cleaned_data["text"],
             indicator=form.cleaned_data["indicator"],
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Question asked; the focal point can answer it here."))
+        ),
+        _("Question asked; the focal point can answer it here."),
+    )
     return to_thread(submission.pk)
 
 
@@ -81,15 +92,13 @@ def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Write an answer of at most 4,000 characters."))
         return to_thread(question.submission_id)
-    try:
-        services.question_answer(
+    _attempt(
+        request,
+        lambda: services.question_answer(
             question=question, user=request.user, text=form.cleaned_data["text"]
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Answer added to the thread."))
+        ),
+        _("Answer added to the thread."),
+    )
     return to_thread(question.submission_id)
 
 
@@ -97,11 +106,9 @@ def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def question_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     question = question_for(request, pk)
-    try:
-        services.question_resolve(question=question, user=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Question resolved and closed."))
+    _attempt(
+        request,
+        lambda: services.question_resolve(question=question, user=request.user),
+        _("Question resolved and closed."),
+    )
     return to_thread(question.submission_id)
