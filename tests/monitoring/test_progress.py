@@ -510,9 +510,10 @@ def random_items(rng: np.random.Generator, count: int) -> list[dict]:
         ("huge", "shuffled"),  # too far apart for one int64 key: np.lexsort
     ],
 )
-def test_progress_by_period_on_thousands_of_series(ids, order):
+def test_progress_by_period_on_hundreds_of_series(ids, order):
     rng = np.random.default_rng(7)
-    items = random_items(rng, 3000)
+    # Enough series for every status and every sorting path; the oracle checks row by row.
+    items = random_items(rng, 500)
     rows = long_table(items, spread={"dense": 1, "sparse": 1000, "huge": 1}[ids])
     if order == "shuffled":
         rows = [rows[i] for i in rng.permutation(len(rows))]
