@@ -12,6 +12,7 @@ about which names are imported from where, and import-linter sees modules, not n
 """
 
 import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,3 +171,19 @@ def test_checker_flags_only_run_time_model_imports_of_other_apps(source, expecte
     assert len(found) == len(expected)
     for what, start in zip(found, expected, strict=True):
         assert what.startswith(start)
+
+
+# A user's memberships are registry rows: other apps ask registry's selectors
+# (``membership_exists``, ``membership_organisation_ids``) instead of querying through the user.
+MEMBERSHIP_QUERY = re.compile(r"\.memberships\b|\bmemberships__")
+
+
+@pytest.mark.parametrize("app", [app for app in DOMAIN_APPS if app != "registry"])
+def test_app_asks_registry_about_memberships(app):
+    found = [
+        f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}"
+        for path in _modules(app)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if MEMBERSHIP_QUERY.search(line)
+    ]
+    assert not found, "Ask registry.selectors about memberships:\n" + "\n".join(found)

@@ -12,13 +12,14 @@ from d4sme.programmes.rules import can_manage, is_analyst
 from d4sme.programmes.selectors import application_exists, programmes_managed_by
 from d4sme.registry.models import Role
 from d4sme.registry.rules import is_administrator
+from d4sme.registry.selectors import membership_exists
 
 
 @rules.predicate
 def is_member_of_organisation(user, organisation) -> bool:
     if organisation is None or not user.is_authenticated:
         return False
-    return user.memberships.filter(organisation=organisation).exists()
+    return membership_exists(user=user, organisation_id=organisation.pk)
 
 
 @rules.predicate
@@ -33,7 +34,7 @@ def advises_organisation(user, organisation) -> bool:
 
 @rules.predicate
 def is_manager(user) -> bool:
-    return user.is_authenticated and user.memberships.filter(role=Role.PROGRAMME_MANAGER).exists()
+    return membership_exists(user=user, role=Role.PROGRAMME_MANAGER)
 
 
 @rules.predicate

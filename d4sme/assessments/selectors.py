@@ -18,7 +18,11 @@ from d4sme.programmes.selectors import (
     programmes_managed_by,
 )
 from d4sme.registry.models import SizeClass
-from d4sme.registry.selectors import organisation_list, organisations_of_user
+from d4sme.registry.selectors import (
+    membership_organisation_ids,
+    organisation_list,
+    organisations_of_user,
+)
 from d4sme.reports.disclosure import Figure, figure, protect
 
 from . import charts
@@ -36,7 +40,7 @@ def responses_visible_to(user) -> QuerySet[Response]:
     """Responses of the user's organisations and those the user entered as an advisor."""
     if not user.is_authenticated:
         return Response.objects.none()
-    mine = user.memberships.values("organisation_id")
+    mine = membership_organisation_ids(user=user)
     return (
         Response.objects.filter(Q(organisation_id__in=mine) | Q(entered_by=user))
         .select_related("version__instrument", "organisation")

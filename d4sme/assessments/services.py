@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from d4sme.registry.selectors import membership_exists
 from d4sme.reports.services import import_job_create
 
 from .models import Instrument, InstrumentVersion, Mode, Response, ResponseStatus, Stage
@@ -40,7 +41,7 @@ def response_start(
     version = instrument.current_version()
     if version is None:
         raise ValidationError(_("This instrument has no version to answer yet."))
-    member = user.memberships.filter(organisation=organisation).exists()
+    member = membership_exists(user=user, organisation_id=organisation.pk)
     return Response.objects.create(
         version=version,
         organisation=organisation,

@@ -8,6 +8,7 @@ import rules
 
 from d4sme.programmes.rules import is_analyst
 from d4sme.registry.rules import is_administrator
+from d4sme.registry.selectors import membership_exists
 
 
 @rules.predicate
@@ -24,7 +25,7 @@ def is_author(user, case) -> bool:
 def is_member_of_firm(user, case) -> bool:
     if case is None or case.organisation_id is None or not user.is_authenticated:
         return False
-    return user.memberships.filter(organisation_id=case.organisation_id).exists()
+    return membership_exists(user=user, organisation_id=case.organisation_id)
 
 
 can_moderate = is_analyst | is_administrator

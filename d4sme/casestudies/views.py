@@ -17,7 +17,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from d4sme.core.hooks import ORGANISATION_BARRIERS, hook_results
-from d4sme.registry.selectors import vocabulary_terms
+from d4sme.registry.selectors import (
+    membership_first,
+    membership_organisation_ids,
+    vocabulary_terms,
+)
 
 from . import exports, selectors, services
 from .forms import CaseForm, MoveForm, OutcomeFormSet, TranslationForm, outcome_rows
@@ -138,7 +142,7 @@ def starting_point(user, case: Case) -> dict:
     """A new case starts from the firm's latest assessment and its programme history."""
     if case.pk or not user.is_authenticated:
         return {}
-    membership = user.memberships.select_related("organisation").first()
+    membership = membership_first(user=user)
     if membership is None or membership.organisation.kind != "sme":
         return {}
     firm = membership.organisation
@@ -224,7 +228,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def my_cases(request: HttpRequest) -> HttpResponse:
-    mine = request.user.memberships.values("organisation_id")
+    mine = membership_organisation_ids(user=request.user)
     cases = Case.objects.filter(author=request.user) | Case.objects.filter(organisation_id__in=mine)
     return render(
         request, "casestudies/my_cases.html", {"cases": cases.distinct().order_by("-updated_at")}

@@ -4,22 +4,17 @@ import rules
 
 from d4sme.registry.models import Role
 from d4sme.registry.rules import is_administrator
+from d4sme.registry.selectors import membership_economies, membership_exists
 
 
 def focal_economies(user) -> set[str]:
     """Codes of the economies the user is a focal point for."""
-    if not user.is_authenticated:
-        return set()
-    return set(
-        user.memberships.filter(role=Role.FOCAL_POINT).values_list(
-            "organisation__economy_id", flat=True
-        )
-    ) - {None}
+    return membership_economies(user=user, role=Role.FOCAL_POINT)
 
 
 @rules.predicate
 def is_analyst(user) -> bool:
-    return user.is_authenticated and user.memberships.filter(role=Role.ANALYST).exists()
+    return membership_exists(user=user, role=Role.ANALYST)
 
 
 @rules.predicate

@@ -4,14 +4,13 @@ import rules
 
 from d4sme.registry.models import Role
 from d4sme.registry.rules import can_view_ownership, is_administrator
+from d4sme.registry.selectors import membership_exists, membership_organisation_ids
 
 from .models import Programme
 
 
 def _has_role(user, role: str, **organisation) -> bool:
-    if not user.is_authenticated:
-        return False
-    return user.memberships.filter(role=role, **organisation).exists()
+    return membership_exists(user=user, role=role, **organisation)
 
 
 @rules.predicate
@@ -28,16 +27,14 @@ def manages_programme(user, programme) -> bool:
         programme.responsible_id,
         *programme.co_implementers.values_list("id", flat=True),
     ]
-    return _has_role(
-        user, Role.PROGRAMME_MANAGER, organisation_id__in=[o for o in organisations if o]
-    )
+    return _has_role(user, Role.PROGRAMME_MANAGER, organisation_ids=[o for o in organisations if o])
 
 
 @rules.predicate
 def is_focal_point_of_programme_economy(user, programme) -> bool:
     if programme is None or programme.economy_id is None:
         return False
-    return _has_role(user, Role.FOCAL_POINT, organisation__economy_id=programme.economy_id)
+    return _has_role(user, Role.FOCAL_POINT, economy=programme.economy_id)
 
 
 @rules.predicate
@@ -64,7 +61,7 @@ rules.add_perm("programmes.manage_programme", can_manage)
 def is_member_of_applicant(user, application) -> bool:
     if application is None or not user.is_authenticated:
         return False
-    return user.memberships.filter(organisation_id=application.organisation_id).exists()
+    return membership_exists(user=user, organisation_id=application.organisation_id)
 
 
 @rules.predicate
@@ -81,7 +78,7 @@ def manages_a_programme_applied_to_by(user, organisation) -> bool:
     """A programme manager of an agency running a programme the firm applied to."""
     if organisation is None or not user.is_authenticated:
         return False
-    agencies = user.memberships.filter(role=Role.PROGRAMME_MANAGER).values("organisation_id")
+    agencies = membership_organisation_ids(user=user, role=Role.PROGRAMME_MANAGER)
     applied_to = Programme.objects.filter(calls__applications__organisation=organisation)
     return (
         applied_to.filter(responsible_id__in=agencies).exists()

@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
 from d4sme.registry.models import Role
-from d4sme.registry.selectors import term_list
+from d4sme.registry.selectors import membership_organisation_ids, term_list
 
 from . import eligibility
 from .models import (
@@ -296,8 +296,9 @@ def curation_queue(*, user: User) -> QuerySet[Programme]:
         Programme.objects.filter(
             Q(submitted_by=user)
             | Q(
-                responsible__memberships__user=user,
-                responsible__memberships__role=Role.PROGRAMME_MANAGER,
+                responsible_id__in=membership_organisation_ids(
+                    user=user, role=Role.PROGRAMME_MANAGER
+                )
             ),
             curation_status__in=[
                 CurationStatus.DRAFT,
@@ -320,7 +321,7 @@ def open_calls(*, programme: Programme, today=None) -> QuerySet[Call]:
 def applications_of_user(*, user: User) -> QuerySet[Application]:
     """Return the applications of the firms the user is a member of."""
     return (
-        Application.objects.filter(organisation__memberships__user=user)
+        Application.objects.filter(organisation_id__in=membership_organisation_ids(user=user))
         .select_related("call__programme", "organisation")
         .distinct()
     )
@@ -337,7 +338,7 @@ def applications_to_manage(*, programme: Programme) -> QuerySet[Application]:
 def programmes_managed_by(*, user: User) -> QuerySet[Programme]:
     if not user.is_authenticated:
         return Programme.objects.none()
-    organisations = user.memberships.filter(role=Role.PROGRAMME_MANAGER).values("organisation_id")
+    organisations = membership_organisation_ids(user=user, role=Role.PROGRAMME_MANAGER)
     return Programme.objects.filter(
         Q(responsible_id__in=organisations) | Q(co_implementers__in=organisations)
     ).distinct()

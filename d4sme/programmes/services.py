@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from d4sme.core.tasks import email_send
-from d4sme.registry.selectors import organisation_members
+from d4sme.registry.selectors import membership_exists, organisation_members
 
 from . import eligibility
 from .models import (
@@ -109,8 +109,8 @@ def programme_submit_draft(
     """Create or change a draft programme as an agency or a focal point states it."""
     if programme is None:
         responsible = fields.get("responsible")
-        belongs = (
-            responsible is not None and user.memberships.filter(organisation=responsible).exists()
+        belongs = responsible is not None and membership_exists(
+            user=user, organisation_id=responsible.pk
         )
         if not (belongs or user.has_perm("programmes.curate_programme")):
             raise PermissionDenied(_("Submit programmes for an organisation you belong to."))
@@ -204,7 +204,7 @@ def application_submit(
     *, call: Call, organisation: Organisation, user: User, motivation: str
 ) -> Application:
     """Apply to an open call on behalf of a firm the user is a member of."""
-    if not user.memberships.filter(organisation=organisation).exists():
+    if not membership_exists(user=user, organisation_id=organisation.pk):
         raise PermissionDenied(_("You can apply only for an organisation you are a member of."))
     if not call_is_open(call):
         raise ValidationError(_("This call is not open."))

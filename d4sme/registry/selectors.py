@@ -151,6 +151,53 @@ def organisations_of_user(*, user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(memberships__user=user).distinct().order_by("legal_name")
 
 
+def membership_exists(
+    *,
+    user: User,
+    role: str | None = None,
+    organisation_id: int | None = None,
+    organisation_ids: Collection[int] | None = None,
+    economy: str | None = None,
+) -> bool:
+    """Return whether ``user`` is a member (with ``role``, if given) of the organisation
+    ``organisation_id``, of one of ``organisation_ids``, or of one in ``economy``."""
+    if not user.is_authenticated:
+        return False
+    memberships = Membership.objects.filter(user=user)
+    if role is not None:
+        memberships = memberships.filter(role=role)
+    if organisation_id is not None:
+        memberships = memberships.filter(organisation_id=organisation_id)
+    if organisation_ids is not None:
+        memberships = memberships.filter(organisation_id__in=organisation_ids)
+    if economy is not None:
+        memberships = memberships.filter(organisation__economy_id=economy)
+    return memberships.exists()
+
+
+def membership_organisation_ids(*, user: User, role: str | None = None) -> QuerySet:
+    """Return the ids of the organisations ``user`` belongs to (with ``role``), as a subquery."""
+    memberships = Membership.objects.filter(user=user)
+    if role is not None:
+        memberships = memberships.filter(role=role)
+    return memberships.values_list("organisation_id", flat=True)
+
+
+def membership_economies(*, user: User, role: str) -> set[str]:
+    """Return the codes of the economies of the organisations where ``user`` holds ``role``."""
+    if not user.is_authenticated:
+        return set()
+    codes = Membership.objects.filter(user=user, role=role).values_list(
+        "organisation__economy_id", flat=True
+    )
+    return set(codes) - {None}
+
+
+def membership_first(*, user: User) -> Membership | None:
+    """Return ``user``'s first membership, with its organisation, or None."""
+    return Membership.objects.filter(user=user).select_related("organisation").first()
+
+
 def user_roles(*, user: User) -> set[str]:
     """Return the roles the user holds in any organisation (administrator for superusers)."""
     if not user.is_authenticated:
