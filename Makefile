@@ -9,7 +9,8 @@ STAMP := $(VENV)/.installed
 # PostgreSQL for the second half of the suite; pytest-django creates and drops test_d4sme.
 TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/d4sme
 DEMO_SMES ?= 2000
-# The suite runs on every core (pytest-xdist); each worker has its own test database.
+# The suite runs on every core (pytest-xdist); each worker has its own test database, and an
+# idle worker takes queued tests from a busy one (worksteal), so slow tests do not leave a core idle.
 TEST_WORKERS ?= auto
 
 .PHONY: run test test-sqlite test-postgresql lint install worker messages bench clean
@@ -49,12 +50,12 @@ lint: $(STAMP)
 test: lint test-sqlite test-postgresql
 
 test-sqlite: $(STAMP)
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 # Runs on PostgreSQL when it answers; under CI=true a missing PostgreSQL fails the run.
 test-postgresql: $(STAMP)
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(TEST_POSTGRES_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
-		DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -n $(TEST_WORKERS); \
+		DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is not reachable at $(TEST_POSTGRES_URL); CI requires it."; exit 1; \
 	else \
