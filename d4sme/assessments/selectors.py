@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from d4sme.programmes.selectors import (
     applicant_ids,
@@ -158,10 +159,11 @@ def report(response: Response) -> Report:
 
 # -- aggregates -----------------------------------------------------------------------------
 
+# Labels are lazy: this table is built once, at import, before any visitor's language is known.
 BREAKDOWNS = {
-    "economy": ("organisation__economy_id", _("Economy")),
-    "sector": ("organisation__isic_section", _("Sector (ISIC section)")),
-    "size_class": ("organisation__size_class", _("Size class")),
+    "economy": ("organisation__economy_id", gettext_lazy("Economy")),
+    "sector": ("organisation__isic_section", gettext_lazy("Sector (ISIC section)")),
+    "size_class": ("organisation__size_class", gettext_lazy("Size class")),
 }
 
 

@@ -271,3 +271,13 @@ def test_both_questionnaires_are_asked_in_the_firms_language(sme, world, languag
         for q in questions:
             assert q.text[language] in text.replace("&#x27;", "'"), q.code
         assert q.text["en"] not in text
+
+
+def test_the_dashboards_grouping_choices_are_in_the_visitors_language():
+    from django.utils import translation
+
+    from d4sme.assessments.selectors import BREAKDOWNS
+
+    with translation.override("ko"):
+        labels = [str(label) for _field, label in BREAKDOWNS.values()]
+    assert "업종(ISIC 대분류)" in labels and "Sector (ISIC section)" not in labels
