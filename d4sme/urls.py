@@ -14,6 +14,8 @@ urlpatterns = [
     path("cases/", include("d4sme.casestudies.urls")),
     path("monitoring/", include("d4sme.monitoring.urls")),
     path("reports/", include("d4sme.reports.urls")),
+    path("matching/", include("d4sme.matching.urls")),
+    path("evaluation/", include("d4sme.evaluation.urls")),
     path("accounts/sign-up/", registry_views.sign_up, name="sign-up"),
     path(
         "accounts/login/",

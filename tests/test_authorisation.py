@@ -5,9 +5,9 @@ each kind of user gets; the test enumerates the URL configuration and the OpenAP
 so a new endpoint without a policy fails the suite instead of escaping it.
 """
 
+import importlib
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import pkgutil
 
 import pytest
 from django.contrib import admin
@@ -16,50 +16,29 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from d4sme.api import api
 from d4sme.registry.services import api_token_create
-
-ACTORS = ("anonymous", "sme_a", "sme_b", "manager", "focal", "analyst", "admin")
-
-OK, LOGIN, DENIED, NOT_FOUND, NOT_ALLOWED = "ok", "login", "denied", "not-found", "not-allowed"
-# A request this actor may make but whose content cannot be accepted from them (422).
-REFUSED = "refused"
-EVERYONE = dict.fromkeys(ACTORS, OK)
-SIGNED_IN = {**EVERYONE, "anonymous": LOGIN}
-MEMBERS_OF_A = {**dict.fromkeys(ACTORS, DENIED), "anonymous": LOGIN, "sme_a": OK, "admin": OK}
-STAFF_ONLY = {**dict.fromkeys(ACTORS, LOGIN), "admin": OK}
-ANALYSTS = {**dict.fromkeys(ACTORS, DENIED), "anonymous": LOGIN, "analyst": OK, "admin": OK}
-MANAGERS = {**dict.fromkeys(ACTORS, DENIED), "anonymous": LOGIN, "manager": OK, "admin": OK}
-SIGNED_IN_API = {**EVERYONE, "anonymous": LOGIN}
-# A case study's draft: its author, the analysts who moderate and administrators.
-OWN_DRAFT = {**dict.fromkeys(ACTORS, NOT_FOUND), "sme_a": OK, "analyst": OK, "admin": OK}
-MODERATE = {**dict.fromkeys(ACTORS, NOT_FOUND), "sme_a": DENIED, "analyst": OK, "admin": OK}
-# A firm's assessment: its members and administrators; to anyone else it does not exist.
-# An economy's report: its focal points, the analysts who review it and administrators.
-OWN_REPORT = {
-    **dict.fromkeys(ACTORS, NOT_FOUND),
-    "anonymous": LOGIN,
-    "focal": OK,
-    "analyst": OK,
-    "admin": OK,
-}
-REPORTERS = {
-    **dict.fromkeys(ACTORS, DENIED),
-    "anonymous": LOGIN,
-    "focal": OK,
-    "analyst": OK,
-    "admin": OK,
-}
-OWN_RESPONSE = {**dict.fromkeys(ACTORS, NOT_FOUND), "anonymous": LOGIN, "sme_a": OK, "admin": OK}
-# A PDF render job: only the user who asked for it (here sme_a) sees it, not even administrators.
-OWN_JOB = {**dict.fromkeys(ACTORS, NOT_FOUND), "anonymous": LOGIN, "sme_a": OK}
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    method: str
-    url: Callable  # (world) -> path
-    expect: dict[str, str]
-    data: Callable = field(default=lambda world: {})  # (world) -> request body
-
+from tests.access import (
+    ACTORS,
+    ANALYSTS,
+    DENIED,
+    EVERYONE,
+    LOGIN,
+    MANAGERS,
+    MEMBERS_OF_A,
+    MODERATE,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
+    OWN_DRAFT,
+    OWN_JOB,
+    OWN_REPORT,
+    OWN_RESPONSE,
+    REFUSED,
+    REPORTERS,
+    SIGNED_IN,
+    SIGNED_IN_API,
+    STAFF_ONLY,
+    Endpoint,
+)
 
 PAGES: dict[str, Endpoint] = {
     "home": Endpoint("GET", lambda w: reverse("home"), EVERYONE),
@@ -595,6 +574,31 @@ API: dict[str, Endpoint] = {
     ),
 }
 
+
+def app_policies() -> list:
+    """Every ``tests/<app>/policies.py``: the endpoints' policies that apps declare themselves."""
+    import tests
+
+    found = []
+    for info in pkgutil.iter_modules(tests.__path__):
+        if info.ispkg:
+            try:
+                found.append(importlib.import_module(f"tests.{info.name}.policies"))
+            except ModuleNotFoundError as missing:
+                if missing.name != f"tests.{info.name}.policies":
+                    raise
+    return found
+
+
+APP_POLICIES = app_policies()
+for _policies in APP_POLICIES:
+    _clash = (set(PAGES) & set(getattr(_policies, "PAGES", {}))) | (
+        set(API) & set(getattr(_policies, "API", {}))
+    )
+    assert not _clash, f"{_policies.__name__} declares policies twice: {sorted(_clash)}"
+    PAGES.update(getattr(_policies, "PAGES", {}))
+    API.update(getattr(_policies, "API", {}))
+
 # Every URL of the admin site: staff only. The test visits the index and, for each
 # registered model, its list, add and change pages.
 ADMIN_NAMESPACE = "admin"
@@ -667,6 +671,9 @@ def build_access_world(world):
     assessments_for(world)
     cases_for(world)
     monitoring_for(world)
+    for policies in APP_POLICIES:
+        if hasattr(policies, "world"):
+            policies.world(world)
     return world
 
 

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "d4sme.assessments",
     "d4sme.casestudies",
     "d4sme.monitoring",
+    "d4sme.matching",
+    "d4sme.evaluation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,5 @@
+"""The evaluation app's part of the JSON API."""
+
+from ninja import Router
+
+router = Router(tags=["evaluation"])

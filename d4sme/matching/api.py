@@ -1,0 +1,5 @@
+"""The matching app's part of the JSON API."""
+
+from ninja import Router
+
+router = Router(tags=["matching"])
