@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/", include("d4sme.reports.urls")),
     path("matching/", include("d4sme.matching.urls")),
     path("evaluation/", include("d4sme.evaluation.urls")),
+    path("exchange/", include("d4sme.exchange.urls")),
     path("accounts/sign-up/", registry_views.sign_up, name="sign-up"),
     path(
         "accounts/login/",

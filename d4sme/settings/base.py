@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "d4sme.monitoring",
     "d4sme.matching",
     "d4sme.evaluation",
+    "d4sme.exchange",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
