@@ -33,7 +33,9 @@ def test_sme_finds_applies_and_joins_a_cohort(page, world, assert_accessible):
     open_call(programme)
 
     log_in(page, "owner-a@example.org")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Programmes").click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Programmes", exact=True
+    ).click()
     assert_accessible(page)
     page.get_by_role("group", name="Economy").get_by_label(re.compile("Republic of Korea")).check()
     page.get_by_role("group", name="Barrier").get_by_label(re.compile(barrier.name)).check()
