@@ -60,6 +60,7 @@ class CaseIn(Schema):
     preconditions: Text = ""
     support: Text = ""
     lessons: Text = ""
+    outcomes_text: Text = Field("", description="The outcomes in words.")
     women_led: bool = False
     youth_led: bool = False
     consent: bool = False
@@ -98,6 +99,7 @@ def _out(case: Case) -> dict:
         "solutions": case.solutions,
         "support": case.support,
         "lessons": case.lessons,
+        "outcomes_text": case.outcomes_text,
         "synthetic": case.is_synthetic,
     }
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +21,16 @@ from .models import Case, CaseStatus, CaseTechnology, Outcome
 from .services import search_text_of
 
 DEMO_CASES = Path(__file__).resolve().parent / "content" / "demo-cases.yaml"
-TEXT_FIELDS = ("title", "summary", "preconditions", "challenges", "solutions", "support", "lessons")
+TEXT_FIELDS = (
+    "title",
+    "summary",
+    "preconditions",
+    "challenges",
+    "solutions",
+    "support",
+    "lessons",
+    "outcomes_text",
+)
 
 
 @transaction.atomic
@@ -80,13 +88,9 @@ def cases_load(path: Path = DEMO_CASES) -> list[Case]:
             Outcome(case=case, **{k: o.get(k) for k in ("measure", "before", "after", "unit")})
             for o in entry.get("outcomes") or []
         )
-        search.index_case(case)
         created.append(case)
     if created:
-        vectors = search.embed([search.embedding_text(c) for c in created])
-        for case, vector in zip(created, vectors, strict=True):
-            case.embedding = np.asarray(vector, dtype=np.float32).tobytes()
-        Case.objects.bulk_update(created, ["embedding"])
+        search.reindex(created)
         for case in created[:3]:
             case.featured = True
         Case.objects.bulk_update(created[:3], ["featured"])

@@ -7,7 +7,7 @@ from .selectors import published
 COLUMNS = [
     "code", "title", "language", "economy", "isic_section", "size_class", "women_led",
     "youth_led", "period", "technologies", "barriers", "programmes", "summary", "challenges",
-    "solutions", "support", "lessons", "outcomes", "published_at", "synthetic",
+    "solutions", "support", "lessons", "outcomes_text", "outcomes", "published_at", "synthetic",
 ]  # fmt: skip
 
 
@@ -48,6 +48,7 @@ def case_rows() -> list[dict]:
             "solutions": c.solutions,
             "support": c.support,
             "lessons": c.lessons,
+            "outcomes_text": c.outcomes_text,
             "outcomes": [
                 {"measure": o.measure, "before": o.before, "after": o.after, "unit": o.unit}
                 for o in c.outcomes.all()

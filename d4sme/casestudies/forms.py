@@ -49,11 +49,20 @@ class CaseForm(forms.ModelForm):
             "solutions",
             "support",
             "lessons",
+            "outcomes_text",
             "consent",
         ]
         widgets = {
             f: forms.Textarea(attrs={"rows": 4})
-            for f in ("summary", "preconditions", "challenges", "solutions", "support", "lessons")
+            for f in (
+                "summary",
+                "preconditions",
+                "challenges",
+                "solutions",
+                "support",
+                "lessons",
+                "outcomes_text",
+            )
         }
 
     def __init__(self, *args, **kwargs):

@@ -58,6 +58,11 @@ class Case(TimestampedModel):
     solutions = models.TextField(_("solutions"))
     support = models.TextField(_("support used: what worked and what did not"), blank=True)
     lessons = models.TextField(_("lessons"), blank=True)
+    outcomes_text = models.TextField(
+        _("outcomes: what changed for the firm"),
+        blank=True,
+        help_text=_("In words; the measured outcomes go in the table below."),
+    )
     technologies = models.ManyToManyField(
         Term, through="CaseTechnology", related_name="cases_adopting", blank=True
     )

@@ -19,6 +19,7 @@ class CaseOut(Schema):
     solutions: str
     support: str
     lessons: str
+    outcomes_text: str = Field("", description="The outcomes in words.")
     synthetic: bool = Field(description="Generated for a demonstration, not a real firm's.")
 
 
@@ -66,6 +67,7 @@ class CaseRecordOut(Schema):
     solutions: str
     support: str
     lessons: str
+    outcomes_text: str = Field("", description="The outcomes in words.")
     outcomes: list[OutcomeOut]
     published_at: str | None = Field(json_schema_extra={"format": "date-time"})
     synthetic: bool

@@ -1,52 +1,106 @@
 """Search over published cases: full text, multilingual semantic, and both combined.
 
-Full text runs in the database behind one interface: SQLite FTS5 (a ``casestudies_case_fts``
-table holding published cases only, ranked by bm25) or PostgreSQL full text (``simple``
-configuration, a partial GIN index over published cases, ranked by ts_rank_cd). Semantic search
-embeds the query with the shared layer's multilingual sentence encoder
-(:mod:`d4sme.reports.embeddings`), so a query in Korean finds a case written in Portuguese, and
-compares it with the cases' stored embeddings. The combined search fuses both rankings by reciprocal rank.
+The shared search service (:mod:`d4sme.reports.search`) does the work; this module says what a
+case's document is. The whole case is searched: title, summary, the firm before, challenges,
+solutions, support used, lessons, outcomes, every translation, and the names of its technologies,
+barriers and programmes in the four languages (a query for "poor connectivity" reaches the cases
+tagged with the connectivity barrier).
+
+- Full text: any-word BM25 over stemmed terms (an FTS5 table of published cases on SQLite, a
+  stored tsvector with a partial GIN index on PostgreSQL).
+- Semantic: the multilingual sentence encoder's vectors of the whole case and of its passages
+  (a case scores the mean of its whole-document and its best passage's cosine), so a question
+  in Korean finds a case written in Portuguese.
+- Combined: a weighted score of the two (:data:`LEXICAL_WEIGHT`, chosen by cross-validation).
 """
 
 from __future__ import annotations
 
-import re
-import threading
-import time
-
 import numpy as np
-from django.db import connection, transaction
+from django.db import transaction
 
+from d4sme.reports import search as service
 from d4sme.reports.embeddings import DIMENSIONS, embed
 
-RRF_K = 60  # reciprocal rank fusion constant (Cormack et al., 2009)
 FTS_TABLE = "casestudies_case_fts"
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+INDEX = service.LexicalIndex(table="casestudies_case", fts_table=FTS_TABLE)
+NARRATIVE = (
+    "title",
+    "summary",
+    "preconditions",
+    "challenges",
+    "solutions",
+    "support",
+    "lessons",
+    "outcomes_text",
+)
+# Share of the combined score that comes from BM25 (the rest from semantic similarity), chosen
+# by cross-validation on tests/casestudies/judged_queries.yaml with folds by topic; the folds'
+# choices and the held-out nDCG@10 are in tests/casestudies/test_search_quality.py
+# (``test_fusion_weight_holds_out_of_fold``) and bench/search.py prints them.
+LEXICAL_WEIGHT = 0.3
+CANDIDATES = 100
+
+
+# -- the document ----------------------------------------------------------------------------
+
+
+def _labels(case) -> list[tuple[str, str]]:
+    """(name, language) of the case's technologies, barriers and programmes, in every language
+    the vocabulary holds."""
+    found = []
+    terms = [step.term for step in case.pathway.all()] + list(case.barriers.all())
+    for term in terms:
+        found.append((term.name, "en"))
+        found += [(name, language) for language, name in (term.translations or {}).items()]
+    for programme in case.programmes.all():
+        found.append((programme.name, case.language))
+    return found
+
+
+def document_parts(case) -> list[tuple[str, str]]:
+    """(text, language) of everything a case's search covers."""
+    parts = [(getattr(case, name, "") or "", case.language) for name in NARRATIVE]
+    for language, fields in (case.translations or {}).items():
+        parts += [(str(text), language) for text in fields.values() if text]
+    if case.pk is not None:
+        parts += _labels(case)
+    return parts
 
 
 def embedding_text(case) -> str:
-    return "\n".join(filter(None, [case.title, case.summary, case.challenges, case.solutions]))
+    """The whole case as one text: its narrative in its language and its labels in it."""
+    parts = [getattr(case, name, "") or "" for name in NARRATIVE]
+    if case.pk is not None:
+        parts += [text for text, language in _labels(case) if language == case.language]
+    return "\n".join(p for p in parts if p)
 
 
-# -- full text -------------------------------------------------------------------------------
+def embedding_of(case) -> bytes:
+    """The vectors of a case as stored: the whole case first, then its passages."""
+    passages = service.passages([getattr(case, name, "") or "" for name in NARRATIVE])
+    texts = [embedding_text(case)] + (passages if len(passages) > 1 else [])
+    return np.asarray(embed(texts), dtype=np.float32).tobytes()
 
 
-def tokens(query: str) -> list[str]:
-    return [t.casefold() for t in _TOKEN.findall(query)][:20]
+# -- indexing --------------------------------------------------------------------------------
+
+
+def _stored(pks):
+    """The cases as stored (a caller's copy may lack a translation saved elsewhere)."""
+    from .models import Case
+
+    return Case.objects.filter(pk__in=pks).prefetch_related(
+        "pathway__term", "barriers", "programmes"
+    )
 
 
 def index_case(case) -> None:
-    """Put a published case in the SQLite full-text table, or take it out."""
+    """Put a published case's terms in the full-text index, or take an unpublished one out."""
     vectors.invalidate()
-    if connection.vendor != "sqlite":
-        return  # PostgreSQL indexes the column itself (partial GIN index)
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [case.pk])
-        cursor.execute(
-            f"INSERT INTO {FTS_TABLE} (rowid, search_text) "
-            "SELECT id, search_text FROM casestudies_case WHERE id = %s AND status = 'published'",
-            [case.pk],
-        )
+    stored = _stored([case.pk]).first()
+    terms = service.document(document_parts(stored)) if stored and stored.is_published else None
+    INDEX.put([(case.pk, terms)])
 
 
 def index_later(case) -> None:
@@ -59,123 +113,108 @@ def index_later(case) -> None:
         transaction.on_commit(lambda: case_embed.enqueue(case_id=case_id))
 
 
+def reindex(cases) -> int:
+    """Index these cases' terms and store their vectors, in one batch; return how many."""
+    cases = list(_stored([c.pk for c in cases]))
+    INDEX.put(
+        (c.pk, service.document(document_parts(c)) if c.is_published else None) for c in cases
+    )
+    from django.utils import timezone
+
+    from .models import Case
+
+    now = timezone.now()  # a new updated_at tells every process's vector cache
+    for case in cases:
+        case.embedding = embedding_of(case)
+        case.updated_at = now
+    Case.objects.bulk_update(cases, ["embedding", "updated_at"], batch_size=500)
+    vectors.invalidate()
+    return len(cases)
+
+
+# -- the three modes -------------------------------------------------------------------------
+
+
 def fulltext(query: str, limit: int = 50) -> list[tuple[int, float]]:
-    """(case id, score) of published cases holding every word of the query (or a word it
-    begins), best first. Every word must match: a question in another language then finds
-    nothing here and is left to semantic search, instead of matching on its common words."""
-    words = tokens(query)
-    if not words:
-        return []
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            match = " AND ".join('"' + w.replace('"', "") + '"*' for w in words)
-            cursor.execute(
-                f"SELECT rowid, -bm25({FTS_TABLE}) FROM {FTS_TABLE} "
-                f"WHERE {FTS_TABLE} MATCH %s ORDER BY bm25({FTS_TABLE}) LIMIT %s",
-                [match, limit],
-            )
-        else:
-            expression = " & ".join(
-                re.sub(r"[^\w]", "", w) + ":*" for w in words if re.sub(r"[^\w]", "", w)
-            )
-            cursor.execute(
-                "SELECT id, ts_rank_cd(to_tsvector('simple', search_text), q) AS rank "
-                "FROM casestudies_case, to_tsquery('simple', %s) q "
-                "WHERE status = 'published' AND to_tsvector('simple', search_text) @@ q "
-                "ORDER BY rank DESC, id LIMIT %s",
-                [expression, limit],
-            )
-        return [(int(i), float(s)) for i, s in cursor.fetchall()]
+    """(case id, BM25 score) of published cases holding any term of the query, best first."""
+    return INDEX.search(query, limit=limit)
 
 
-# -- semantic --------------------------------------------------------------------------------
+def _key():
+    from django.db.models import Count, Max
+
+    from .models import Case
+
+    published = Case.objects.filter(status="published", embedding__isnull=False)
+    return tuple(published.aggregate(n=Count("id"), t=Max("updated_at")).values())
 
 
-class _Vectors:
-    """Published cases' embeddings as one matrix, cached per process.
+def _rows():
+    from .models import Case
 
-    Whether the matrix is still current (a count and the latest change over the published
-    cases) is asked at most every CHECK_SECONDS: asked on every query it cost most of a semantic
-    search at 100,000 cases. A change made in this process invalidates the matrix at once;
-    other processes see it within CHECK_SECONDS.
-    """
-
-    CHECK_SECONDS = 5.0
-
-    def __init__(self):
-        self.key = None
-        self.checked = float("-inf")
-        self.ids = np.zeros(0, dtype=np.int64)
-        self.matrix = np.zeros((0, DIMENSIONS), dtype=np.float32)
-        self.lock = threading.Lock()
-
-    def invalidate(self) -> None:
-        self.checked = float("-inf")
-
-    def current(self) -> tuple[np.ndarray, np.ndarray]:
-        from django.db.models import Count, Max
-
-        from .models import Case
-
-        if time.monotonic() - self.checked < self.CHECK_SECONDS:
-            return self.ids, self.matrix
-        published = Case.objects.filter(status="published", embedding__isnull=False)
-        key = tuple(published.aggregate(n=Count("id"), t=Max("updated_at")).values())
-        with self.lock:
-            if key != self.key:
-                rows = list(published.order_by("id").values_list("id", "embedding"))
-                self.ids = np.array([r[0] for r in rows], dtype=np.int64)
-                self.matrix = (
-                    np.frombuffer(b"".join(bytes(r[1]) for r in rows), dtype=np.float32)
-                    .reshape(len(rows), DIMENSIONS)
-                    .copy()
-                )
-                self.key = key
-            self.checked = time.monotonic()
-            return self.ids, self.matrix
+    return (
+        Case.objects.filter(status="published", embedding__isnull=False)
+        .order_by("id")
+        .values_list("id", "embedding")
+    )
 
 
-def _top(scores: np.ndarray, limit: int) -> np.ndarray:
-    """Indices of the ``limit`` highest scores, best first, without sorting them all."""
-    if limit < len(scores):
-        part = np.argpartition(-scores, limit)[:limit]
-    else:
-        part = np.arange(len(scores))
-    return part[np.lexsort((part, -scores[part]))]
+vectors = service.VectorCache(_key, _rows)
 
 
-vectors = _Vectors()
+def _semantic_scores(query: str) -> tuple[np.ndarray, np.ndarray]:
+    cache = vectors.current()
+    if not query.strip() or len(cache.ids) == 0:
+        return cache.ids, np.zeros(0, dtype=np.float32)
+    return cache.ids, cache.scores(embed([query])[0])
 
 
 def semantic(query: str, limit: int = 50) -> list[tuple[int, float]]:
-    """(case id, cosine similarity) of the published cases nearest to the query."""
-    if not query.strip():
-        return []
-    ids, matrix = vectors.current()
-    if len(ids) == 0:
-        return []
-    scores = matrix @ embed([query])[0]
-    return [(int(ids[i]), float(scores[i])) for i in _top(scores, limit)]
+    """(case id, similarity) of the published cases nearest to the query, best first."""
+    ids, scores = _semantic_scores(query)
+    return [(int(ids[i]), float(scores[i])) for i in service.top(scores, limit)]
 
 
 def similar(case, limit: int = 5) -> list[int]:
-    """Ids of the published cases nearest to a case (its own embedding), itself excluded."""
+    """Ids of the published cases nearest to a case (its whole-document vector), itself excluded."""
     if case.embedding is None:
         return []
-    ids, matrix = vectors.current()
-    if len(ids) == 0:
+    cache = vectors.current()
+    if len(cache.ids) == 0:
         return []
-    scores = matrix @ np.frombuffer(bytes(case.embedding), dtype=np.float32)
-    return [int(ids[i]) for i in _top(scores, limit + 1) if ids[i] != case.pk][:limit]
+    vector = np.frombuffer(bytes(case.embedding)[: DIMENSIONS * 4], dtype=np.float32)
+    scores = cache.whole @ vector
+    return [int(cache.ids[i]) for i in service.top(scores, limit + 1) if cache.ids[i] != case.pk][
+        :limit
+    ]
 
 
-def combined(query: str, limit: int = 50) -> list[tuple[int, float]]:
-    """Reciprocal rank fusion of the full-text and semantic rankings."""
-    fused: dict[int, float] = {}
-    for ranking in (fulltext(query, limit=100), semantic(query, limit=100)):
-        for rank, (case_id, _score) in enumerate(ranking, start=1):
-            fused[case_id] = fused.get(case_id, 0.0) + 1.0 / (RRF_K + rank)
-    return sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:limit]
+def candidates(query: str) -> tuple[list[tuple[int, float]], dict[int, float]]:
+    """The BM25 ranking of a query and the semantic scores of its candidates (the nearest
+    cases and every case the BM25 ranking holds), the inputs of the combined score."""
+    lexical = fulltext(query, limit=CANDIDATES)
+    ids, scores = _semantic_scores(query)
+    if len(scores) == 0:
+        return lexical, {}
+    near = {int(ids[i]): float(scores[i]) for i in service.top(scores, CANDIDATES)}
+    if lexical:  # ids are sorted
+        wanted = np.array([pk for pk, _score in lexical], dtype=np.int64)
+        at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+        found = ids[at] == wanted
+        for pk, i in zip(wanted[found], at[found], strict=True):
+            near[int(pk)] = float(scores[i])
+    return lexical, near
+
+
+def combined(
+    query: str, limit: int = 50, lexical_weight: float | None = None
+) -> list[tuple[int, float]]:
+    """Weighted fusion of the BM25 and semantic scores (see :func:`d4sme.reports.search.fuse`)."""
+    lexical, near = candidates(query)
+    if not near:
+        return lexical[:limit]
+    weight = LEXICAL_WEIGHT if lexical_weight is None else lexical_weight
+    return service.fuse(lexical, near, weight, limit=limit)
 
 
 MODES = {"combined": combined, "fulltext": fulltext, "semantic": semantic}

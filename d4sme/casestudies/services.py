@@ -43,7 +43,7 @@ EDITABLE = {CaseStatus.DRAFT, CaseStatus.RETURNED, CaseStatus.WITHDRAWN}
 
 def search_text_of(case: Case) -> str:
     parts = [case.title, case.summary, case.preconditions, case.challenges, case.solutions]
-    parts += [case.support, case.lessons]
+    parts += [case.support, case.lessons, case.outcomes_text]
     for fields in (case.translations or {}).values():
         parts += [str(v) for v in fields.values()]
     return "\n".join(p for p in parts if p)
@@ -66,6 +66,7 @@ CONTENT_FIELDS = (
     "solutions",
     "support",
     "lessons",
+    "outcomes_text",
     "consent",
 )
 

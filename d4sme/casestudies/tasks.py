@@ -5,7 +5,7 @@ from django_tasks import task
 
 @task()
 def case_embed(*, case_id: int) -> bool:
-    """Compute and store the embedding of one case (after it was published or changed)."""
+    """Compute and store the vectors of one case (after it was published or changed)."""
     from . import search
     from .models import Case
 
@@ -14,8 +14,8 @@ def case_embed(*, case_id: int) -> bool:
         return False
     from django.utils import timezone
 
-    vector = search.embed([search.embedding_text(case)])[0]
+    vectors = search.embedding_of(case)
     # A new updated_at tells every process's vector cache that this vector changed.
-    Case.objects.filter(pk=case_id).update(embedding=vector.tobytes(), updated_at=timezone.now())
+    Case.objects.filter(pk=case_id).update(embedding=vectors, updated_at=timezone.now())
     search.vectors.invalidate()
     return True
