@@ -347,3 +347,46 @@ def organisation_barriers_latest(organisation: Organisation) -> set[str]:
         return set()
     findings = diagnose(latest.version.parsed, latest.answers, latest.scores)
     return {finding.rule.barrier for finding in findings}
+
+
+@dataclass(frozen=True)
+class OrganisationNeeds:
+    """What a firm's latest submitted assessment says it needs: dimension scores and barriers."""
+
+    instrument: str
+    submitted_at: object
+    scores: dict[str, float]  # dimension code -> score (0-100)
+    labels: dict[str, str]  # dimension code -> its name in the active language
+    barriers: frozenset[str]  # barrier term codes the rules found
+    supports: frozenset[str]  # support term codes those rules point to
+
+
+def organisation_needs(*, organisation_ids: Collection[int]) -> dict[int, OrganisationNeeds]:
+    """Return {organisation id: needs} from each firm's latest submitted assessment."""
+    from .diagnosis import holds
+
+    latest: dict[int, Response] = {}
+    responses = (
+        Response.objects.filter(
+            organisation_id__in=list(organisation_ids), status=ResponseStatus.SUBMITTED
+        )
+        .select_related("version")
+        .order_by("organisation_id", "-submitted_at", "-id")
+    )
+    for response in responses:
+        latest.setdefault(response.organisation_id, response)
+    found = {}
+    for organisation_id, response in latest.items():
+        definition = response.version.parsed
+        fired = [
+            rule for rule in definition.rules if holds(rule.when, response.answers, response.scores)
+        ]
+        found[organisation_id] = OrganisationNeeds(
+            instrument=response.version.instrument_id,
+            submitted_at=response.submitted_at,
+            scores=dict(response.scores.get("dimensions", {})),
+            labels={d.code: d.label for d in definition.dimensions},
+            barriers=frozenset(rule.barrier for rule in fired),
+            supports=frozenset(code for rule in fired for code in rule.support),
+        )
+    return found

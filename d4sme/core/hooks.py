@@ -15,6 +15,12 @@ ASSESSMENT_REPORT_PANELS = "assessment-report-panels"
 # The barriers a firm's latest submitted assessment diagnosed:
 # ``provider(organisation) -> set[str]`` of barrier term codes.
 ORGANISATION_BARRIERS = "organisation-barriers"
+# Sections added to the signed-in visitor's home page, after their organisations:
+# ``panel(request) -> str`` (HTML, or "" to add nothing).
+HOME_PANELS = "home-panels"
+# The page that answers "Programmes for your firm" when an app offers a fuller one than the
+# programme registry's list: ``page(request) -> HttpResponse`` (or None to keep the list).
+FIRM_PROGRAMMES_PAGE = "firm-programmes-page"
 
 _registry: dict[str, list[Callable]] = defaultdict(list)
 

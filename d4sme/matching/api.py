@@ -1,5 +1,140 @@
-"""The matching app's part of the JSON API."""
+"""The matching app's part of the JSON API: a firm's recommended programmes and matching runs."""
 
-from ninja import Router
+from datetime import date
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from d4sme.core.api import Error, RecordId
+from d4sme.registry.auth import AUTHENTICATED
+from d4sme.registry.selectors import organisation_list
+
+from . import selectors, services
+from .recommend import programme_recommendations
 
 router = Router(tags=["matching"])
+
+
+class ReasonOut(Schema):
+    criterion: str
+    outcome: str = Field(description="met, to-confirm or unmet.")
+    text: str
+
+
+class PartOut(Schema):
+    code: str = Field(description="maturity, barriers, sector_size, open_call, uptake or text.")
+    label: str
+    weight: float
+    value: float = Field(description="Between 0 and 1.")
+    points: float = Field(description="What the part adds to the score (0-100).")
+    text: str
+
+
+class CallOut(Schema):
+    id: int
+    title: str
+    opens_on: date
+    closes_on: date
+
+
+class RecommendationOut(Schema):
+    programme: str = Field(description="The programme's code.")
+    name: str
+    outcome: str = Field(description="met, to-confirm (eligible) or unmet (not eligible).")
+    label: str
+    application_date: date = Field(description="The date on which eligibility was evaluated.")
+    score: float | None = Field(description="Fit between 0 and 100; null when not eligible.")
+    parts: list[PartOut]
+    entry_reasons: list[ReasonOut] = Field(description="Rules about the firm at application.")
+    agency_reasons: list[ReasonOut] = Field(
+        description="Conditions the agency checks when the firm applies or while it takes part."
+    )
+    open_call: CallOut | None
+    apply_url: str | None = Field(description="Where to apply, while a call is open.")
+
+
+class FirmRecommendationsOut(Schema):
+    organisation: int
+    assessed: bool = Field(description="Whether a submitted assessment informs the fit.")
+    eligible: list[RecommendationOut] = Field(description="Best fit first.")
+    not_eligible: list[RecommendationOut]
+
+
+class RunOut(Schema):
+    id: int
+    kind: str
+    status: str
+    progress: int = Field(description="Percent done.")
+    done: int
+    total: int
+    seed: int | None
+    solver: str
+    solver_version: str
+    objective_value: float | None
+    params: dict
+    summary: dict
+    message: str
+
+
+def _item(item) -> dict:
+    from django.urls import reverse
+
+    eligible = item.verdict.eligible
+    return {
+        "programme": item.programme.code,
+        "name": item.programme.label,
+        "outcome": item.verdict.outcome,
+        "label": item.verdict.label,
+        "application_date": item.application_date,
+        "score": item.score if eligible else None,
+        "parts": [{**vars(part), "points": part.points} for part in item.parts],
+        "entry_reasons": [vars(r) for r in item.entry_reasons],
+        "agency_reasons": [vars(r) for r in item.agency_reasons],
+        "open_call": item.open_call,
+        "apply_url": (
+            reverse("programmes:application-create", args=[item.open_call.pk])
+            if item.open_call and eligible
+            else None
+        ),
+    }
+
+
+@router.get(
+    "/matching/organisations/{pk}/programmes",
+    auth=AUTHENTICATED,
+    response={200: FirmRecommendationsOut, 401: Error, 404: Error},
+)
+def recommendations(request: HttpRequest, pk: RecordId):
+    """Every running programme open to the firm's economy: eligible ones ranked, all explained."""
+    firm = organisation_list(pks=[pk]).first()
+    if firm is None or not request.auth.has_perm("matching.view_recommendations", firm):
+        raise ObjectDoesNotExist  # a firm's recommendations exist only for its members
+    found = programme_recommendations(organisation=firm)
+    return {
+        "organisation": firm.pk,
+        "assessed": found.assessed,
+        "eligible": [_item(i) for i in found.eligible],
+        "not_eligible": [_item(i) for i in found.not_eligible],
+    }
+
+
+@router.post(
+    "/matching/runs/programmes",
+    auth=AUTHENTICATED,
+    response={202: RunOut, 401: Error, 403: Error},
+)
+def refresh(request: HttpRequest):
+    """Queue the refresh of every firm's stored recommendations (analysts, administrators)."""
+    return Status(202, services.recommendations_refresh_request(user=request.auth))
+
+
+@router.get(
+    "/matching/runs/{pk}", auth=AUTHENTICATED, response={200: RunOut, 401: Error, 404: Error}
+)
+def run_detail(request: HttpRequest, pk: RecordId):
+    """A matching run: its inputs, solver, objective, summary and progress."""
+    run = selectors.run_get(pk=pk)
+    if run is None or not request.auth.has_perm("matching.view_run", run):
+        raise ObjectDoesNotExist
+    return run

@@ -450,3 +450,50 @@ def policy_mix(*, economies: list[str]) -> dict:
             "cells": sorted(cells.items()),
         }
     return profiles
+
+
+def programme_term_map(*, programme_ids: Collection[int]) -> dict[int, dict[str, set[str]]]:
+    """Return {programme id: {vocabulary code: codes of the terms it is classified under}}."""
+    found: dict[int, dict[str, set[str]]] = {}
+    links = Programme.classifications.through.objects.filter(
+        programme_id__in=list(programme_ids)
+    ).values_list("programme_id", "term__vocabulary_id", "term__code")
+    for programme_id, vocabulary, code in links:
+        found.setdefault(programme_id, {}).setdefault(vocabulary, set()).add(code)
+    return found
+
+
+def calls_current(*, programme_ids: Collection[int], today: date) -> dict[int, list[Call]]:
+    """Return {programme id: its calls open on ``today`` or opening later, soonest closing first}."""
+    found: dict[int, list[Call]] = {}
+    calls = Call.objects.filter(programme_id__in=list(programme_ids), closes_on__gte=today)
+    for call in calls.order_by("closes_on", "id"):
+        found.setdefault(call.programme_id, []).append(call)
+    return found
+
+
+def applicant_profile_counts(
+    *, programme_ids: Collection[int]
+) -> dict[tuple[int, str | None, str, str | None], int]:
+    """Return {(programme id, economy, ISIC section, size class): firms that applied}, each firm
+    counted once per programme."""
+    rows = (
+        Application.objects.filter(call__programme_id__in=list(programme_ids))
+        .order_by()
+        .values(
+            "call__programme_id",
+            "organisation__economy_id",
+            "organisation__isic_section",
+            "organisation__size_class",
+        )
+        .annotate(n=Count("organisation_id", distinct=True))
+    )
+    return {
+        (
+            r["call__programme_id"],
+            r["organisation__economy_id"],
+            r["organisation__isic_section"],
+            r["organisation__size_class"],
+        ): r["n"]
+        for r in rows
+    }

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from d4sme.core.hooks import FIRM_PROGRAMMES_PAGE, hook_results
 from d4sme.registry import selectors as registry_selectors
 
 from . import overlap, selectors, services
@@ -380,7 +381,12 @@ def compare(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def eligible_list(request: HttpRequest) -> HttpResponse:
-    """The programmes each of the user's firms is eligible for, with the reasons."""
+    """The programmes each of the user's firms is eligible for, with the reasons.
+
+    An app that ranks programmes by their fit (matching) answers instead, through a hook.
+    """
+    for page in hook_results(FIRM_PROGRAMMES_PAGE, request):
+        return page
     firms = registry_selectors.organisations_of_user(user=request.user).filter(
         kind__in=["sme", "large_firm"]
     )

@@ -294,3 +294,26 @@ def economy_group_get(*, code: str) -> EconomyGroup | None:
 
 def region_get(*, code: str) -> Region | None:
     return Region.objects.filter(code=code).first()
+
+
+FIRM_PROFILE_FIELDS = (
+    "id",
+    "economy_id",
+    "size_class",
+    "isic_section",
+    "region__code",
+    "founded_year",
+    "women_led",
+    "youth_led",
+    "rural",
+)
+
+
+def organisation_profiles(
+    *, pks: Collection[int] | None = None, kinds: Collection[str] = ("sme",)
+) -> list[dict]:
+    """Return the facts eligibility and matching look at, one dict per firm of ``kinds``, by id."""
+    firms = Organisation.objects.filter(kind__in=list(kinds))
+    if pks is not None:
+        firms = firms.filter(pk__in=list(pks))
+    return list(firms.order_by("id").values(*FIRM_PROFILE_FIELDS))

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from d4sme.core.hooks import HOME_PANELS, hook_results
 from d4sme.core.pagination import InvalidCursor
 
 from . import selectors, services
@@ -23,6 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "registry/home.html",
         {
             "my_organisations": selectors.organisations_of_user(user=request.user),
+            "panels": hook_results(HOME_PANELS, request) if request.user.is_authenticated else [],
         },
     )
 
