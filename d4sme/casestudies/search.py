@@ -16,6 +16,8 @@ tagged with the connectivity barrier).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from django.db import transaction
 
@@ -80,7 +82,13 @@ def embedding_of(case) -> bytes:
     """The vectors of a case as stored: the whole case first, then its passages."""
     passages = service.passages([getattr(case, name, "") or "" for name in NARRATIVE])
     texts = [embedding_text(case)] + (passages if len(passages) > 1 else [])
-    return np.asarray(embed(texts), dtype=np.float32).tobytes()
+    return _vectors_of(tuple(texts))
+
+
+@lru_cache(maxsize=1024)
+def _vectors_of(texts: tuple[str, ...]) -> bytes:
+    """The texts' vectors, remembered: a text embeds to the same vector every time."""
+    return np.asarray(embed(list(texts)), dtype=np.float32).tobytes()
 
 
 # -- indexing --------------------------------------------------------------------------------
