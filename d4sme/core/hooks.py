@@ -15,6 +15,9 @@ ASSESSMENT_REPORT_PANELS = "assessment-report-panels"
 # The barriers a firm's latest submitted assessment diagnosed:
 # ``provider(organisation) -> set[str]`` of barrier term codes.
 ORGANISATION_BARRIERS = "organisation-barriers"
+# Sections added to a framework indicator's page, after the economies' values:
+# ``panel(indicator, request) -> str`` (HTML, or "" to add nothing).
+INDICATOR_PAGE_PANELS = "indicator-page-panels"
 # Sections added to the signed-in visitor's home page, after their organisations:
 # ``panel(request) -> str`` (HTML, or "" to add nothing).
 HOME_PANELS = "home-panels"
