@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "exchange"
-urlpatterns: list = []
+urlpatterns = [
+    path("statistics/", views.statistics, name="statistics"),
+    path("statistics/import/", views.statistics_import, name="statistics-import"),
+    path("statistics/mappings/", views.mapping_list, name="mapping-list"),
+    path("statistics/<int:pk>/", views.dataset_detail, name="dataset"),
+    path("statistics/<int:pk>/links/", views.link_new, name="link-new"),
+]

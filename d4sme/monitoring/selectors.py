@@ -673,3 +673,12 @@ def targets_stored(framework: Framework, economy: Economy | None) -> dict[int, T
         t.indicator_id: t
         for t in Target.objects.filter(indicator__framework=framework, economy=economy)
     }
+
+
+def indicator_find(*, framework: str, code: str) -> Indicator | None:
+    """Return the indicator ``code`` of the framework whose code is ``framework``, if any."""
+    return (
+        Indicator.objects.select_related("framework")
+        .filter(framework__code=framework, code=code)
+        .first()
+    )

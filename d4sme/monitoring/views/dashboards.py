@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from d4sme.core.hooks import INDICATOR_PAGE_PANELS, hook_results
 from d4sme.reports.disclosure import aggregate
 
 from .. import charts, derived, selectors, services
@@ -111,6 +112,7 @@ def indicator_detail(request: HttpRequest, code: str, indicator: str) -> HttpRes
                 framework, indicator, names=names, years=years
             ),
             "texts": selectors.qualitative_texts(indicator),
+            "panels": hook_results(INDICATOR_PAGE_PANELS, indicator, request),
         },
     )
 

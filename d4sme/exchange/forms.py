@@ -1,0 +1,109 @@
+"""Forms of the exchange app: an import of official statistics, a mapping, a link."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .importing import mapping_problems
+from .models import DimensionMapping
+
+
+class StatisticsImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "SDMX-ML 2.1, SDMX-CSV 1.0 or 2.0 (codes, labels or both), Eurostat's bulk TSV "
+            "(.tsv or .tsv.gz) or an XLSX workbook."
+        ),
+    )
+    structure = forms.FileField(
+        label=_("Structure"),
+        required=False,
+        help_text=_("The SDMX-ML structure message (DSD), when the data message needs one."),
+    )
+    sheet = forms.CharField(
+        label=_("Sheet"),
+        required=False,
+        max_length=100,
+        help_text=_("For a workbook: the sheet to read; otherwise every sheet with data."),
+    )
+    mapping = forms.ModelChoiceField(
+        label=_("Dimension mapping"),
+        queryset=DimensionMapping.objects.all(),
+        required=False,
+        help_text=_("How the file's dimensions, labels and codes become the platform's."),
+    )
+    agency = forms.CharField(
+        label=_("Publisher"),
+        required=False,
+        max_length=40,
+        help_text=_("For example ESTAT; taken from the file when it says."),
+    )
+    code = forms.CharField(
+        label=_("Dataset"),
+        required=False,
+        max_length=80,
+        help_text=_("For example isoc_e_dii; taken from the file when it says."),
+    )
+    name = forms.CharField(label=_("Name"), required=False, max_length=300)
+    source = forms.CharField(
+        label=_("Source, as users must cite it"), required=False, max_length=300
+    )
+    url = forms.URLField(label=_("Address it was downloaded from"), required=False)
+    licence = forms.CharField(label=_("Licence"), required=False, max_length=300)
+    retrieved_on = forms.DateField(
+        label=_("Retrieved on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class MappingForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
+    spec = forms.CharField(
+        label=_("Mapping (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            '{"dimensions": {"file\'s dimension": "id"}, "codes": {"dimension": '
+            '{"label or code in the file": "code"}}, "area": "geo"}'
+        ),
+    )
+
+    def clean_spec(self) -> dict:
+        try:
+            spec = json.loads(self.cleaned_data["spec"])
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(_("This is not JSON: %(error)s") % {"error": exc}) from exc
+        problems = mapping_problems(spec)
+        if problems:
+            raise forms.ValidationError(problems)
+        return spec
+
+
+class LinkForm(forms.Form):
+    framework = forms.CharField(label=_("Framework code"), max_length=64)
+    indicator = forms.CharField(label=_("Indicator code"), max_length=16)
+    select = forms.CharField(
+        label=_("Series"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One dimension=code a line, for example indic_is=E_CC."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+    def clean_select(self) -> dict[str, str]:
+        select = {}
+        for line in self.cleaned_data["select"].splitlines():
+            if not line.strip():
+                continue
+            dim, sep, code = line.partition("=")
+            if not sep or not dim.strip() or not code.strip():
+                raise forms.ValidationError(
+                    _("“%(line)s” is not dimension=code.") % {"line": line.strip()}
+                )
+            select[dim.strip()] = code.strip()
+        return select

@@ -1,0 +1,91 @@
+"""Who may use the exchange app's endpoints (collected by tests/test_authorisation.py)."""
+
+import base64
+
+from django.urls import reverse
+
+from tests.access import ANALYSTS, EVERYONE, Endpoint
+
+SDMX_CSV = (
+    b"DATAFLOW,freq,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG,CONF_STATUS\r\n"
+    b"ESTAT:TEST(1.0),A,EU27_2020,2024,12.5,,\r\n"
+)
+
+
+def world(world) -> None:
+    """An official dataset with a value and a confidential cell."""
+    from d4sme.exchange.models import OfficialDataset, OfficialObservation, OfficialSeries
+
+    world.official = OfficialDataset.objects.create(
+        agency="ESTAT",
+        code="access_test",
+        name="Access test",
+        dimensions=["freq", "geo"],
+        area_dimension="geo",
+    )
+    series = OfficialSeries.objects.create(
+        dataset=world.official, key={"freq": "A", "geo": "DE"}, key_text="A.DE", area="DE"
+    )
+    OfficialObservation.objects.create(series=series, period="2023", value=40.0)
+    OfficialObservation.objects.create(series=series, period="2024", conf_status="C")
+
+
+PAGES = {
+    "exchange:statistics": Endpoint("GET", lambda w: reverse("exchange:statistics"), EVERYONE),
+    "exchange:statistics-import": Endpoint(
+        "GET", lambda w: reverse("exchange:statistics-import"), ANALYSTS
+    ),
+    "exchange:mapping-list": Endpoint("GET", lambda w: reverse("exchange:mapping-list"), ANALYSTS),
+    "exchange:dataset": Endpoint(
+        "GET", lambda w: reverse("exchange:dataset", args=[w.official.pk]), EVERYONE
+    ),
+    "exchange:link-new": Endpoint(
+        "POST",
+        lambda w: reverse("exchange:link-new", args=[w.official.pk]),
+        ANALYSTS,
+        lambda w: {"framework": w.plan.code, "indicator": "3.1.2", "select": "geo=DE"},
+    ),
+}
+
+API = {
+    "GET /api/v1/exchange/datasets": Endpoint(
+        "GET", lambda w: "/api/v1/exchange/datasets", EVERYONE
+    ),
+    "GET /api/v1/exchange/datasets/{pk}": Endpoint(
+        "GET", lambda w: f"/api/v1/exchange/datasets/{w.official.pk}", EVERYONE
+    ),
+    "GET /api/v1/exchange/datasets/{pk}/observations": Endpoint(
+        "GET",
+        lambda w: f"/api/v1/exchange/datasets/{w.official.pk}/observations?select=geo=DE",
+        EVERYONE,
+    ),
+    "POST /api/v1/exchange/imports": Endpoint(
+        "POST",
+        lambda w: "/api/v1/exchange/imports",
+        ANALYSTS,
+        lambda w: {
+            "file_name": "test.csv",
+            "content_base64": base64.b64encode(SDMX_CSV).decode(),
+        },
+    ),
+    "GET /api/v1/exchange/mappings": Endpoint(
+        "GET", lambda w: "/api/v1/exchange/mappings", ANALYSTS
+    ),
+    "PUT /api/v1/exchange/mappings": Endpoint(
+        "PUT",
+        lambda w: "/api/v1/exchange/mappings",
+        ANALYSTS,
+        lambda w: {"name": "Access", "spec": {"codes": {"geo": {"Germany": "DE"}}}},
+    ),
+    "POST /api/v1/exchange/links": Endpoint(
+        "POST",
+        lambda w: "/api/v1/exchange/links",
+        ANALYSTS,
+        lambda w: {
+            "framework": w.plan.code,
+            "indicator": "3.1.2",
+            "dataset": w.official.pk,
+            "select": {"geo": "DE"},
+        },
+    ),
+}
