@@ -52,6 +52,7 @@ class RecommendationOut(Schema):
     )
     open_call: CallOut | None
     apply_url: str | None = Field(description="Where to apply, while a call is open.")
+    applied: bool = Field(description="Whether the firm has applied to the open call.")
 
 
 class FirmRecommendationsOut(Schema):
@@ -92,9 +93,10 @@ def _item(item) -> dict:
         "entry_reasons": [vars(r) for r in item.entry_reasons],
         "agency_reasons": [vars(r) for r in item.agency_reasons],
         "open_call": item.open_call,
+        "applied": item.applied,
         "apply_url": (
             reverse("programmes:application-create", args=[item.open_call.pk])
-            if item.open_call and eligible
+            if item.open_call and eligible and not item.applied
             else None
         ),
     }

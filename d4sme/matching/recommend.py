@@ -25,6 +25,7 @@ from d4sme.assessments.selectors import OrganisationNeeds, organisation_needs
 from d4sme.programmes import eligibility
 from d4sme.programmes.selectors import (
     applicant_profile_counts,
+    applied_call_ids,
     calls_current,
     programme_term_map,
     recommendable_programmes,
@@ -76,6 +77,7 @@ class Item:
     score: float = 0.0
     parts: list[Part] = field(default_factory=list)
     column: int = -1
+    applied: bool = False  # the firm has applied to the open call
 
     @property
     def entry_reasons(self) -> list[eligibility.Reason]:
@@ -404,6 +406,12 @@ def programme_recommendations(
             eligible.append((float(total[0, column]), column, item))
         else:
             not_eligible.append(item)
+    applied = applied_call_ids(
+        organisation=organisation,
+        call_ids=[item.open_call.pk for item in items if item.open_call is not None],
+    )
+    for item in items:
+        item.applied = item.open_call is not None and item.open_call.pk in applied
     # Best fit first; ties in the catalogue's order (by name), as the background refresh does.
     eligible = [item for _score, _column, item in sorted(eligible, key=lambda e: (-e[0], e[1]))]
     return FirmRecommendations(

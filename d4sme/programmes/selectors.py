@@ -497,3 +497,12 @@ def applicant_profile_counts(
         ): r["n"]
         for r in rows
     }
+
+
+def applied_call_ids(*, organisation: Organisation, call_ids: Collection[int]) -> set[int]:
+    """Return the ids among ``call_ids`` of the calls the organisation applied to."""
+    return set(
+        Application.objects.filter(
+            organisation=organisation, call_id__in=list(call_ids)
+        ).values_list("call_id", flat=True)
+    )
