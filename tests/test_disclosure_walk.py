@@ -32,6 +32,10 @@ from tests.test_authorisation import (
 # indicator values (economies, not firms), and accounts.
 NOT_AGGREGATES = {
     *("home", "sign-up", "login", "logout", "set_language", "password_reset"),
+    # Evaluations: the list names them; planning, running and approving are workflows.
+    *("evaluation:evaluation-list", "evaluation:evaluation-create", "evaluation:evaluation-run"),
+    *("evaluation:evaluation-approve", "GET /api/v1/evaluations", "POST /api/v1/evaluations"),
+    *("POST /api/v1/evaluations/{pk}/run", "POST /api/v1/evaluations/{pk}/approve"),
     *("password_reset_done", "password_reset_confirm", "password_reset_complete"),
     *("registry:organisation-directory", "registry:organisation-register"),
     *("registry:region-options", "registry:organisation-detail", "registry:organisation-edit"),

@@ -506,3 +506,79 @@ def applied_call_ids(*, organisation: Organisation, call_ids: Collection[int]) -
             organisation=organisation, call_id__in=list(call_ids)
         ).values_list("call_id", flat=True)
     )
+
+
+def programme_participants(*, programme: Programme) -> list[dict]:
+    """Return one dict per participation in the programme's cohorts, by firm: the firm's id,
+    the year it entered (its own start, else its cohort's, else the cohort's creation) and the
+    outcomes recorded before and after support."""
+    rows = (
+        Participation.objects.filter(cohort__programme=programme)
+        .order_by("application__organisation_id", "id")
+        .values(
+            "application__organisation_id",
+            "started_on",
+            "cohort__starts_on",
+            "cohort__created_at",
+            "sales_before",
+            "sales_after",
+            "employment_before",
+            "employment_after",
+            "still_operating",
+        )
+    )
+    found = []
+    for r in rows:
+        entered = r["started_on"] or r["cohort__starts_on"] or r["cohort__created_at"]
+        found.append(
+            {
+                "organisation_id": r["application__organisation_id"],
+                "entry_year": entered.year,
+                "sales_before": r["sales_before"],
+                "sales_after": r["sales_after"],
+                "employment_before": r["employment_before"],
+                "employment_after": r["employment_after"],
+                "still_operating": r["still_operating"],
+            }
+        )
+    return found
+
+
+def programme_eligible_firm_ids(*, programme: Programme, on: date | None = None) -> list[int]:
+    """Return the ids of the SMEs that meet the programme's eligibility rules on ``on`` (a rule
+    to confirm counts as met), whether or not they applied; all SMEs of its economy when its
+    source states no rules."""
+    from d4sme.registry.selectors import organisation_profiles
+
+    profiles = organisation_profiles()
+    population = eligibility.Population(
+        economy=[p["economy_id"] for p in profiles],
+        size_class=[p["size_class"] for p in profiles],
+        section=[p["isic_section"] for p in profiles],
+        region=[p["region__code"] for p in profiles],
+        founded_year=[p["founded_year"] for p in profiles],
+        women_led=[p["women_led"] for p in profiles],
+        youth_led=[p["youth_led"] for p in profiles],
+        rural=[p["rural"] for p in profiles],
+    )
+    rules = programme.eligibility if programme.eligibility_stated else {}
+    index = population.eligible(rules=rules or {}, economy=programme.economy_id, today=on)
+    return sorted(profiles[i]["id"] for i in index)
+
+
+def programmes_with_participants() -> QuerySet[Programme]:
+    """Return the programmes that have at least one participation in a cohort, by name."""
+    return (
+        Programme.objects.filter(cohorts__participations__isnull=False)
+        .distinct()
+        .order_by("name", "id")
+    )
+
+
+def applied_call_ids(*, organisation: Organisation, call_ids: Collection[int]) -> set[int]:
+    """Return the ids among ``call_ids`` of the calls the organisation applied to."""
+    return set(
+        Application.objects.filter(
+            organisation=organisation, call_id__in=list(call_ids)
+        ).values_list("call_id", flat=True)
+    )
