@@ -126,11 +126,9 @@ def programme_list(request: HttpRequest, query: ProgrammeQuery = Query(...)):
             if getattr(query, facet)
         },
     )
-    return (
-        selectors.programme_search(filters=filters)
-        .select_related("responsible")
-        .order_by("name", "pk")
-    )
+    found = selectors.programme_search(filters=filters).select_related("responsible")
+    # A query ranks the programmes by relevance; without one they are listed by name.
+    return found if query.q.strip() else found.order_by("name", "pk")
 
 
 def _visible(request: HttpRequest, code: str):

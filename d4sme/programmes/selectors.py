@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractYear
 
 from d4sme.registry.models import Role
@@ -59,8 +59,8 @@ def programme_search(
 ) -> QuerySet[Programme]:
     """Return the programmes matching every filter; several values of one facet mean "any of"."""
     qs = published_programmes() if base is None else base
-    for token in filters.q.casefold().split():
-        qs = qs.filter(search_text__contains=token)
+    if filters.q.strip():
+        qs = _ranked(qs, filters.q)
     if filters.economy:
         qs = qs.filter(economy_id__in=[c.upper() for c in filters.economy])
     if filters.agency:
@@ -87,6 +87,21 @@ def programme_search(
                 )
             )
     return qs
+
+
+def _ranked(qs: QuerySet[Programme], query: str) -> QuerySet[Programme]:
+    """The programmes of ``qs`` holding any term of the query, best first (``search_rank``)."""
+    from . import search
+
+    ranking = [pk for pk, _score in search.fulltext(query)]
+    if not ranking:
+        return qs.none()
+    rank = Case(
+        *[When(pk=pk, then=Value(i)) for i, pk in enumerate(ranking)],
+        default=Value(len(ranking)),
+        output_field=IntegerField(),
+    )
+    return qs.filter(pk__in=ranking).annotate(search_rank=rank).order_by("search_rank", "pk")
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,9 @@ def filters_from(query: QueryDict) -> selectors.ProgrammeFilters:
 def programme_list(request: HttpRequest) -> HttpResponse:
     filters = filters_from(request.GET)
     results = selectors.programme_search(filters=filters).select_related("economy", "responsible")
-    page = Paginator(results.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # A query ranks the programmes by relevance; without one they are listed by name.
+    ordered = results if filters.q.strip() else results.order_by("name", "pk")
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

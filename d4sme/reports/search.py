@@ -208,7 +208,27 @@ class LexicalIndex:
                     ],
                 )
 
+    def prune(self) -> None:
+        """Take out the terms of documents that no longer exist (PostgreSQL drops them with
+        their rows)."""
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"DELETE FROM {self.fts_table} WHERE rowid NOT IN (SELECT id FROM {self.table})"
+                )
+
     # Reading.
+
+    def count(self) -> int:
+        """How many documents the index holds."""
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute(f"SELECT count(*) FROM {self.fts_table}")
+            else:
+                cursor.execute(
+                    f"SELECT count(*) FROM {self.table} WHERE {self.vector_column} IS NOT NULL"
+                )
+            return int(cursor.fetchone()[0])
 
     def search(self, query: str, limit: int = 50) -> list[tuple[int, float]]:
         """(document id, BM25 score) of the documents holding any term of the query, best first."""
