@@ -52,11 +52,35 @@ def design_matrix(columns: dict[str, np.ndarray], categorical: tuple[str, ...] =
     return matrix, model_names, balance_cols
 
 
+def independent_columns(matrix: np.ndarray, tolerance: float = 1e-9) -> list[int]:
+    """The columns to keep so that, with an intercept, none is a linear combination of the
+    others (a constant, a duplicate, or the outcome chosen twice), in order; R's ``glm``
+    drops such aliased terms too."""
+    centred = matrix - matrix.mean(axis=0)
+    scale = np.sqrt((centred**2).mean(axis=0))
+    kept: list[int] = []
+    for j in range(matrix.shape[1]):
+        if scale[j] <= tolerance:
+            continue
+        z = centred[:, j] / scale[j]
+        if kept:
+            basis = centred[:, kept] / scale[kept]
+            gram = basis.T @ basis
+            coef = np.linalg.lstsq(gram, basis.T @ z, rcond=None)[0]
+            residual = z - basis @ coef
+            if (residual**2).mean() <= 1e-8:
+                continue
+        kept.append(j)
+    return kept
+
+
 def propensity_scores(matrix: np.ndarray, treated: np.ndarray) -> np.ndarray:
     """P(treated | covariates) from an unpenalised logit (Newton), with an intercept."""
     import statsmodels.api as sm
 
     treated = np.asarray(treated, dtype=float)
+    if matrix.size:
+        matrix = matrix[:, independent_columns(matrix)]
     exog = (
         np.column_stack([np.ones(len(treated)), matrix])
         if matrix.size

@@ -16,7 +16,7 @@ from d4sme.reports.pdf import render_job_create
 from . import services
 from .brief import PDF_SOURCE, brief_context
 from .forms import EvaluationForm
-from .models import Evaluation
+from .models import Evaluation, EvaluationStatus
 from .selectors import evaluation_list, evaluation_results
 
 
@@ -70,6 +70,10 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation_for(request, pk)
+    if getattr(request, "htmx", False):
+        if evaluation.status in (EvaluationStatus.QUEUED, EvaluationStatus.RUNNING):
+            return render(request, "evaluation/_progress.html", {"evaluation": evaluation})
+        return HttpResponse(headers={"HX-Refresh": "true"})  # finished: show the results
     full = _can_manage(request)
     context = {"evaluation": evaluation, "can_manage": full}
     if evaluation.has_results:

@@ -316,3 +316,18 @@ def test_a_rerun_gives_identical_matches_and_estimates():
     second = est.matched_did(columns, treated, before, after, categorical=("sector",), caliper=0.05)
     assert np.array_equal(first.matching.control_rows, second.matching.control_rows)
     assert first.estimate == second.estimate
+
+
+def test_a_covariate_chosen_twice_or_constant_is_dropped_from_the_score_model():
+    columns, treated, before, after = synthetic_programme()
+    once = est.matched_did(columns, treated, before, after, categorical=("sector",), caliper=0.05)
+    twice = est.matched_did(
+        {**columns, "size again": columns["size"] * 2.0, "constant": np.ones(len(treated))},
+        treated,
+        before,
+        after,
+        categorical=("sector",),
+        caliper=0.05,
+    )
+    assert np.allclose(once.scores, twice.scores)
+    assert twice.estimate.estimate == pytest.approx(once.estimate.estimate)
