@@ -16,7 +16,7 @@ from d4sme.core.pagination import BoundedLimitOffsetPagination
 from d4sme.monitoring.selectors import indicator_find
 from d4sme.registry.auth import AUTHENTICATED
 
-from . import selectors, services
+from . import frameworks, selectors, services
 from .models import OfficialDataset
 
 router = Router(tags=["exchange"])
@@ -252,4 +252,80 @@ def link_create(request: HttpRequest, payload: LinkIn):
     return Status(
         201,
         {"id": link.pk, "indicator": indicator.code, "dataset": dataset.pk, "select": link.select},
+    )
+
+
+class BreakdownIn(Schema):
+    code: str = Field(..., min_length=1, max_length=8, description="e.g. size_emp")
+    name: str = Field(..., min_length=1, max_length=200)
+    categories: dict[str, str] = Field(..., description="Category code -> label, in order.")
+    additive: bool = Field(False, description="Whether the categories add up to the total.")
+
+
+class IndicatorIn(Schema):
+    code: str = Field(..., min_length=1, max_length=16)
+    name: str = Field(..., min_length=1, max_length=2000)
+    unit: str = Field("", max_length=60)
+    measure: str = Field("percentage", max_length=12)
+    breakdowns: list[str] = Field([], max_length=10)
+
+
+class FrameworkIn(Schema):
+    code: str = Field(..., min_length=1, max_length=64, pattern=r"^[-a-zA-Z0-9_]+$")
+    name: str = Field(..., min_length=1, max_length=200)
+    version: str = Field("1.0", max_length=16)
+    start_year: int = Field(..., ge=1990, le=2100)
+    end_year: int = Field(..., ge=1990, le=2100)
+    grouping: str = Field(..., min_length=1, max_length=32, pattern=r"^[-a-zA-Z0-9_]+$")
+    grouping_name: str = Field("", max_length=200)
+    members: dict[str, int | None] = Field(
+        {}, description="A new grouping's members: ISO alpha-2 code -> year joined."
+    )
+    breakdowns: list[BreakdownIn] = Field([], max_length=20)
+    indicators: list[IndicatorIn] = Field(..., min_length=1, max_length=500)
+    source: str = Field("", max_length=300)
+
+
+class FrameworkCreatedOut(Schema):
+    code: str
+    name: str
+    economies: str = Field(description="The code of the grouping that reports on it.")
+    years: list[int]
+    indicators: list[str]
+    breakdowns: dict[str, list[str]]
+
+
+@router.post(
+    "/exchange/frameworks",
+    response={201: FrameworkCreatedOut, 403: Error},
+    auth=AUTHENTICATED,
+)
+def framework_create(request: HttpRequest, payload: FrameworkIn):
+    """Create a framework: indicators, units, breakdowns with code lists, economies, years."""
+    if not request.user.has_perm("monitoring.create_framework"):
+        raise PermissionDenied("Analysts create frameworks.")
+    framework = frameworks.framework_from(
+        user=request.user,
+        code=payload.code,
+        name=payload.name,
+        version=payload.version,
+        start_year=payload.start_year,
+        end_year=payload.end_year,
+        grouping=payload.grouping,
+        grouping_name=payload.grouping_name,
+        members=payload.members,
+        indicators=[i.dict() for i in payload.indicators],
+        breakdowns=[b.dict() for b in payload.breakdowns],
+        source=payload.source,
+    )
+    return Status(
+        201,
+        {
+            "code": framework.code,
+            "name": framework.name,
+            "economies": framework.economies_id,
+            "years": list(framework.years),
+            "indicators": [i.code for i in framework.indicators.all()],
+            "breakdowns": {b.code: list(b.categories) for b in framework.breakdowns.all()},
+        },
     )

@@ -107,3 +107,44 @@ class LinkForm(forms.Form):
                 )
             select[dim.strip()] = code.strip()
         return select
+
+
+class FrameworkForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=64, help_text=_("For example eu-dd-sme."))
+    name = forms.CharField(label=_("Name"), max_length=200)
+    version = forms.CharField(label=_("Version"), max_length=16, initial="1.0")
+    start_year = forms.IntegerField(label=_("First year"), min_value=1990, max_value=2100)
+    end_year = forms.IntegerField(label=_("Last year"), min_value=1990, max_value=2100)
+    grouping = forms.SlugField(
+        label=_("Reporting economies: grouping code"),
+        max_length=32,
+        help_text=_(
+            "An existing grouping (apec, oecd), one the platform knows (eu27_2020, ea20), "
+            "or a new one with the members below."
+        ),
+    )
+    grouping_name = forms.CharField(label=_("New grouping's name"), required=False)
+    members = forms.CharField(
+        label=_("New grouping's members"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("ISO codes, each with the year it joined if it matters: AT:1995, BE, DE."),
+    )
+    breakdowns = forms.CharField(
+        label=_("Breakdown dimensions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One a line: code | name | category=label; category=label | additive (if the "
+            "categories add up to the total)."
+        ),
+    )
+    indicators = forms.CharField(
+        label=_("Indicators"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "One a line: code | name | unit | measure (percentage, count, money, qualitative) "
+            "| breakdowns, comma-separated."
+        ),
+    )
+    source = forms.CharField(label=_("Source"), required=False, max_length=300)

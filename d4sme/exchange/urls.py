@@ -9,4 +9,5 @@ urlpatterns = [
     path("statistics/mappings/", views.mapping_list, name="mapping-list"),
     path("statistics/<int:pk>/", views.dataset_detail, name="dataset"),
     path("statistics/<int:pk>/links/", views.link_new, name="link-new"),
+    path("frameworks/new/", views.framework_new, name="framework-new"),
 ]

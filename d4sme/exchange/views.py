@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from d4sme.monitoring.selectors import indicator_find
 
-from . import selectors, services
-from .forms import LinkForm, MappingForm, StatisticsImportForm
+from . import frameworks, selectors, services
+from .forms import FrameworkForm, LinkForm, MappingForm, StatisticsImportForm
 from .models import CONF_NAMES, FLAG_NAMES
 
 # Observations on one page of a dataset.
@@ -197,3 +197,35 @@ def mapping_list(request: HttpRequest) -> HttpResponse:
         "exchange/mappings.html",
         {"mappings": selectors.mapping_list(), "form": form},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def framework_new(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("monitoring.create_framework"):
+        raise PermissionDenied(_("Analysts create frameworks."))
+    form = FrameworkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            framework = frameworks.framework_from(
+                user=request.user,
+                code=data["code"],
+                name=data["name"],
+                version=data["version"],
+                start_year=data["start_year"],
+                end_year=data["end_year"],
+                grouping=data["grouping"],
+                grouping_name=data["grouping_name"],
+                members=frameworks.parse_members(data["members"]),
+                indicators=frameworks.parse_indicators(data["indicators"]),
+                breakdowns=frameworks.parse_breakdowns(data["breakdowns"]),
+                source=data["source"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The framework is created."))
+            return redirect("monitoring:framework", framework.code)
+    return render(request, "exchange/framework_form.html", {"form": form})

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     CATEGORIES,
     EXHAUSTIVE,
-    Dimension,
     Flag,
     Indicator,
     Measure,
@@ -20,6 +19,7 @@ from .models import (
     Submission,
     SubmissionStatus,
     Value,
+    dimension_label,
 )
 from .services import Entry
 
@@ -44,7 +44,7 @@ class Cell:
     def label(self) -> str:
         if not self.dimension:
             return str(_("Total"))
-        return f"{Dimension(self.dimension).label}: {self.category}"
+        return f"{dimension_label(self.dimension)}: {self.category}"
 
 
 def cells_of(indicator: Indicator, stored: dict[tuple[int, str, str], Value]) -> list[Cell]:

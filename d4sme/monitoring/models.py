@@ -162,6 +162,15 @@ CATEGORIES: dict[str, list[str]] = {
     "rural": ["rural", "urban"],
 }
 EXHAUSTIVE = {"sex", "youth", "size", "rural"}
+# The longest code of a breakdown dimension and of one of its categories.
+DIMENSION_CODE_LENGTH = 8
+CATEGORY_CODE_LENGTH = 16
+
+
+def dimension_label(code: str) -> str:
+    """Return the name of a breakdown dimension: the built-in one's, or else its code (a
+    framework's own dimension, see :class:`Breakdown`)."""
+    return str(Dimension(code).label) if code in Dimension.values else code
 
 
 class Indicator(models.Model):
@@ -218,6 +227,34 @@ class Indicator(models.Model):
     @property
     def is_qualitative(self) -> bool:
         return self.measure == Measure.QUALITATIVE
+
+
+class Breakdown(models.Model):
+    """A breakdown dimension a framework defines itself, with its code list: for example
+    Eurostat's enterprise size classes (10-49, 50-249, GE250, 10-249, GE10).
+
+    ``additive`` says whether its categories add up to the total; overlapping classes such
+    as 10-249 and GE10 do not.
+    """
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="breakdowns")
+    code = models.CharField(_("code"), max_length=DIMENSION_CODE_LENGTH)
+    name = models.CharField(_("name"), max_length=200)
+    categories = models.JSONField(
+        _("categories"), default=dict, help_text=_("Category code -> label, in order.")
+    )
+    additive = models.BooleanField(_("categories add up to the total"), default=False)
+
+    class Meta:
+        ordering = ["framework", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="unique_breakdown_code")
+        ]
+        verbose_name = _("breakdown dimension")
+        verbose_name_plural = _("breakdown dimensions")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ReportingCycle(TimestampedModel):
@@ -399,9 +436,8 @@ class Value(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
     economy = models.ForeignKey(Economy, on_delete=models.PROTECT, related_name="+")
     period = models.PositiveSmallIntegerField(_("period"))
-    dimension = models.CharField(
-        _("disaggregation"), max_length=8, choices=Dimension.choices, blank=True
-    )
+    # A built-in dimension (Dimension) or one of the framework's own (Breakdown).
+    dimension = models.CharField(_("disaggregation"), max_length=8, blank=True)
     category = models.CharField(_("category"), max_length=16, blank=True)
     value = models.FloatField(_("value"), null=True, blank=True)
     text = models.TextField(_("qualitative value"), blank=True)

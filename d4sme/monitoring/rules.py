@@ -61,3 +61,5 @@ rules.add_perm("monitoring.resolve_question", can_review)
 rules.add_perm("monitoring.set_targets", is_focal_point_for_economy | can_review)
 rules.add_perm("monitoring.view_proposals", is_focal_point | can_review)
 rules.add_perm("monitoring.submit_proposal", is_focal_point | can_review)
+# Frameworks (an EU Digital Decade set, a national plan) are created by analysts.
+rules.add_perm("monitoring.create_framework", can_review)

@@ -26,9 +26,12 @@ from d4sme.reports.services import import_job_create
 from . import reviews
 from .models import (
     CATEGORIES,
+    CATEGORY_CODE_LENGTH,
+    DIMENSION_CODE_LENGTH,
     EXHAUSTIVE,
     MISSING_FLAGS,
     Answer,
+    Breakdown,
     Dimension,
     Flag,
     Framework,
@@ -43,10 +46,11 @@ from .models import (
     SubmissionEvent,
     SubmissionStatus,
     Value,
+    dimension_label,
 )
 
 if TYPE_CHECKING:
-    from d4sme.registry.models import Economy
+    from d4sme.registry.models import Economy, EconomyGroup
     from d4sme.reports.models import ImportJob
 
 MISSING = set(MISSING_FLAGS)
@@ -102,7 +106,7 @@ class Entry:
             return _("%(where)sindicator %(code)s (%(dimension)s: %(category)s)") % {
                 "where": where,
                 "code": self.indicator.code,
-                "dimension": Dimension(self.dimension).label,
+                "dimension": dimension_label(self.dimension),
                 "category": self.category,
             }
         return _("%(where)sindicator %(code)s") % {"where": where, "code": self.indicator.code}
@@ -160,11 +164,20 @@ def range_problem(indicator: Indicator, value: float) -> str | None:
     return None
 
 
+def _own_breakdown(framework_id: int, code: str) -> Breakdown:
+    """Return the framework's own breakdown dimension ``code`` (empty if it has none)."""
+    return Breakdown.objects.filter(framework_id=framework_id, code=code).first() or Breakdown(
+        code=code, categories={}
+    )
+
+
 def _check_breakdown(entry: Entry, problems: Problems) -> None:
     if entry.dimension not in entry.indicator.disaggregations:
         problems.add(entry, _("this indicator is not broken down by this dimension."))
         return
     allowed = CATEGORIES.get(entry.dimension)
+    if allowed is None:
+        allowed = list(_own_breakdown(entry.indicator.framework_id, entry.dimension).categories)
     if not entry.category:
         problems.add(entry, _("name the category."))
     elif allowed is not None and entry.category not in allowed:
@@ -240,11 +253,16 @@ def _check_totals(entries: list[Entry], problems: Problems) -> None:
         total = totals.get(indicator_pk)
         if total is None:
             continue
+        if (
+            dimension not in CATEGORIES
+            and not _own_breakdown(total.indicator.framework_id, dimension).additive
+        ):
+            continue  # overlapping classes, such as 10-249 and GE10, add up to nothing
         added = sum(e.value for e in items)
         complete = dimension in EXHAUSTIVE and {e.category for e in items} == set(
             CATEGORIES[dimension]
         )
-        label = Dimension(dimension).label
+        label = dimension_label(dimension)
         if complete and not math.isclose(added, total.value, rel_tol=1e-9, abs_tol=1e-9):
             problems.add(
                 total,
@@ -500,7 +518,7 @@ def submission_move(
             # Each note opens a question in the report's thread, where the focal point answers.
             value = values[pk]
             where = (
-                f"{Dimension(value.dimension).label}: {value.category} — "
+                f"{dimension_label(value.dimension)}: {value.category} — "
                 if value.dimension
                 else ""
             )
@@ -757,3 +775,157 @@ def targets_save(*, framework, economy: Economy | None, user, entries: list[Targ
             lambda entry=entry: Target(indicator=entry.indicator, economy=economy),
         )
     return changed
+
+
+# Frameworks created in the product
+
+BREAKDOWN_CODE_RE = r"[a-z][a-z0-9_]*"
+# When a cycle's reporting window opens and closes, in the year after the one reported.
+CYCLE_OPENS, CYCLE_CLOSES = (1, 1), (6, 30)
+
+
+def _framework_problems(
+    *, code: str, start_year: int, end_year: int, indicators: list[dict], breakdowns: list[dict]
+) -> list[str]:
+    import re
+
+    problems = []
+    if Framework.objects.filter(code=code).exists():
+        problems.append(_("There is already a framework “%(code)s”.") % {"code": code})
+    if end_year < start_year:
+        problems.append(_("The last year comes before the first."))
+    own = set()
+    for b in breakdowns:
+        bcode = str(b.get("code", ""))
+        if not re.fullmatch(BREAKDOWN_CODE_RE, bcode) or len(bcode) > DIMENSION_CODE_LENGTH:
+            problems.append(
+                _(
+                    "Breakdown “%(code)s”: a code is a lower-case letter, then letters, digits "
+                    "or _, %(count)s characters at most."
+                )
+                % {"code": bcode, "count": DIMENSION_CODE_LENGTH}
+            )
+        if bcode in Dimension.values:
+            problems.append(
+                _("Breakdown “%(code)s” is built in already; give yours another code.")
+                % {"code": bcode}
+            )
+        elif bcode in own:
+            problems.append(_("Breakdown “%(code)s” is defined twice.") % {"code": bcode})
+        own.add(bcode)
+        categories = b.get("categories") or {}
+        if not isinstance(categories, dict) or not categories:
+            problems.append(
+                _("Breakdown “%(code)s” needs its code list (code -> label).") % {"code": bcode}
+            )
+        elif any(not c or len(c) > CATEGORY_CODE_LENGTH for c in categories):
+            problems.append(
+                _("Breakdown “%(code)s”: a category's code has 1 to %(count)s characters.")
+                % {"code": bcode, "count": CATEGORY_CODE_LENGTH}
+            )
+    if not indicators:
+        problems.append(_("A framework has at least one indicator."))
+    seen = set()
+    for spec in indicators:
+        icode = str(spec.get("code", ""))
+        if not icode or len(icode) > 16:
+            problems.append(_("An indicator's code has 1 to 16 characters."))
+        if icode in seen:
+            problems.append(_("Indicator “%(code)s” is defined twice.") % {"code": icode})
+        seen.add(icode)
+        if spec.get("measure", Measure.PERCENTAGE) not in Measure.values:
+            problems.append(
+                _("Indicator “%(code)s”: the measure is one of %(allowed)s.")
+                % {"code": icode, "allowed": ", ".join(Measure.values)}
+            )
+        unknown = [
+            d for d in spec.get("breakdowns", []) if d not in own and d not in Dimension.values
+        ]
+        if unknown:
+            problems.append(
+                _("Indicator “%(code)s”: no breakdown %(names)s.")
+                % {"code": icode, "names": ", ".join(unknown)}
+            )
+    return problems
+
+
+@transaction.atomic
+def framework_create(
+    *,
+    user,
+    code: str,
+    name: str,
+    grouping: EconomyGroup,
+    start_year: int,
+    end_year: int,
+    indicators: list[dict],
+    breakdowns: list[dict] | None = None,
+    version: str = "1.0",
+    source: str = "",
+    vision: str = "",
+    is_public: bool = True,
+) -> Framework:
+    """Create a framework with its indicators (code, name, unit, measure, breakdowns), its own
+    breakdown dimensions (code, name, categories, additive), the grouping whose economies
+    report on it, and a reporting cycle for each year; raise ValidationError listing every
+    problem."""
+    import datetime
+
+    if not user.has_perm("monitoring.create_framework"):
+        raise PermissionDenied(_("Analysts create frameworks."))
+    breakdowns = list(breakdowns or [])
+    problems = _framework_problems(
+        code=code,
+        start_year=start_year,
+        end_year=end_year,
+        indicators=indicators,
+        breakdowns=breakdowns,
+    )
+    if problems:
+        raise ValidationError(problems)
+    framework = Framework(
+        code=code,
+        name=name,
+        version=version,
+        economies=grouping,
+        start_year=start_year,
+        end_year=end_year,
+        source=source,
+        vision=vision,
+        is_public=is_public,
+    )
+    framework.full_clean()
+    framework.save()
+    for b in breakdowns:
+        breakdown = Breakdown(
+            framework=framework,
+            code=b["code"],
+            name=b.get("name") or b["code"],
+            categories={str(k): str(v) for k, v in b["categories"].items()},
+            additive=bool(b.get("additive", False)),
+        )
+        breakdown.full_clean()
+        breakdown.save()
+    for position, spec in enumerate(indicators, start=1):
+        indicator = Indicator(
+            framework=framework,
+            code=spec["code"],
+            name=spec.get("name") or spec["code"],
+            definition=spec.get("definition", ""),
+            measure=spec.get("measure", Measure.PERCENTAGE),
+            unit=spec.get("unit", ""),
+            disaggregations=list(spec.get("breakdowns", [])),
+            source=spec.get("source", ""),
+            position=position,
+            group=spec.get("group", "") or _("Indicators"),
+        )
+        indicator.full_clean()
+        indicator.save()
+    for year in range(start_year, end_year + 1):
+        ReportingCycle.objects.create(
+            framework=framework,
+            period=year,
+            opens_on=datetime.date(year + 1, *CYCLE_OPENS),
+            closes_on=datetime.date(year + 1, *CYCLE_CLOSES),
+        )
+    return framework

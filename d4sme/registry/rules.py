@@ -30,3 +30,14 @@ can_view_ownership = is_member_of_organisation | is_administrator
 rules.add_perm("registry.view_organisation", rules.always_allow)
 rules.add_perm("registry.change_organisation", can_change_organisation)
 rules.add_perm("registry.view_organisation_ownership", can_view_ownership)
+
+
+@rules.predicate
+def is_analyst(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.memberships.filter(role=Role.ANALYST).exists()
+
+
+# Groupings of economies (the EU27, the euro area) that frameworks report by.
+rules.add_perm("registry.change_grouping", is_analyst | is_administrator)

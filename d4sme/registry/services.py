@@ -10,7 +10,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import selectors
-from .models import ApiToken, Membership, Organisation, OrganisationKind, Role, User
+from .models import (
+    ApiToken,
+    Economy,
+    EconomyGroup,
+    EconomyGroupMembership,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+)
 
 SELF_REGISTERED_KINDS = {
     OrganisationKind.SME: Role.SME_MEMBER,
@@ -176,3 +186,33 @@ def api_token_revoke(*, user: User, token_id: int) -> None:
     deleted, _rows = ApiToken.objects.filter(user=user, pk=token_id).delete()
     if not deleted:
         raise PermissionDenied(_("You have no such token."))
+
+
+@transaction.atomic
+def economy_group_save(
+    *, user: User, code: str, name: str, members: dict[str, int | None], source: str = ""
+) -> EconomyGroup:
+    """Create the grouping ``code`` (the EU27, the euro area, a national plan's regions'
+    economies), or replace its name and members; ``members`` maps each ISO alpha-2 code to
+    the year it joined (None when it does not matter), so that the composition of any year
+    is known. Raise ValidationError naming every unknown code."""
+    if not user.has_perm("registry.change_grouping"):
+        raise PermissionDenied(_("Analysts and administrators keep the groupings."))
+    known = set(Economy.objects.filter(code__in=members).values_list("code", flat=True))
+    unknown = sorted(set(members) - known)
+    if unknown:
+        raise ValidationError(
+            _("These are not ISO 3166-1 alpha-2 codes: %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
+    if not members:
+        raise ValidationError(_("A grouping has at least one member."))
+    group = EconomyGroup.objects.filter(code=code).first() or EconomyGroup(code=code)
+    group.name, group.source = name, source
+    group.full_clean()
+    group.save()
+    EconomyGroupMembership.objects.filter(group=group).delete()
+    EconomyGroupMembership.objects.bulk_create(
+        EconomyGroupMembership(group=group, economy_id=iso, joined=year)
+        for iso, year in members.items()
+    )
+    return group

@@ -39,6 +39,9 @@ PAGES = {
     "exchange:dataset": Endpoint(
         "GET", lambda w: reverse("exchange:dataset", args=[w.official.pk]), EVERYONE
     ),
+    "exchange:framework-new": Endpoint(
+        "GET", lambda w: reverse("exchange:framework-new"), ANALYSTS
+    ),
     "exchange:link-new": Endpoint(
         "POST",
         lambda w: reverse("exchange:link-new", args=[w.official.pk]),
@@ -86,6 +89,22 @@ API = {
             "indicator": "3.1.2",
             "dataset": w.official.pk,
             "select": {"geo": "DE"},
+        },
+    ),
+    "POST /api/v1/exchange/frameworks": Endpoint(
+        "POST",
+        lambda w: "/api/v1/exchange/frameworks",
+        ANALYSTS,
+        lambda w: {
+            "code": "access-plan",
+            "name": "Access plan",
+            "start_year": 2024,
+            "end_year": 2025,
+            "grouping": "apec",
+            "breakdowns": [
+                {"code": "size_emp", "name": "Size", "categories": {"GE10": "10 or more"}}
+            ],
+            "indicators": [{"code": "1", "name": "Cloud", "breakdowns": ["size_emp"]}],
         },
     ),
 }
