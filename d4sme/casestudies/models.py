@@ -94,7 +94,11 @@ class Case(TimestampedModel):
 
     class Meta:
         ordering = ["-published_at", "-id"]
-        indexes = [models.Index(fields=["status", "-published_at"])]
+        indexes = [
+            models.Index(fields=["status", "-published_at"]),
+            # The latest change tells whether cached facet counts still hold.
+            models.Index(fields=["updated_at"], name="case_updated_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="published") | models.Q(consent=True),

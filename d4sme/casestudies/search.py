@@ -40,7 +40,7 @@ NARRATIVE = (
 # by cross-validation on tests/casestudies/judged_queries.yaml with folds by topic; the folds'
 # choices and the held-out nDCG@10 are in tests/casestudies/test_search_quality.py
 # (``test_fusion_weight_holds_out_of_fold``) and bench/search.py prints them.
-LEXICAL_WEIGHT = 0.3
+LEXICAL_WEIGHT = 0.25
 CANDIDATES = 100
 
 

@@ -90,16 +90,24 @@ def _bigrams(word: str) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
-def _word_terms(word: str, languages: tuple[str, ...]) -> tuple[str, ...]:
-    """The terms of one case-folded word in the given languages (one or more stems, or bigrams)."""
+def _word_terms(word: str, languages: tuple[str, ...], typed: bool = False) -> tuple[str, ...]:
+    """The terms of one case-folded word in the given languages (one or more stems, or bigrams).
+
+    A stem loses its accents after stemming. A document's accented word also gives the stem of
+    the word without accents, which is what a word typed without them stems to
+    ("digitalizacao"); a query's (``typed``) word gives only the first.
+    """
     if _HANGUL.search(word):
         return tuple(_bigrams(word))
     found = []
     for language in languages:
         if word in STOP_WORDS.get(language, ()):
             continue
-        stem = _stemmer(language).stemWord(word) if language in STEMMED else word
-        found.append(_plain(stem))
+        stemmer = _stemmer(language) if language in STEMMED else None
+        found.append(_plain(stemmer.stemWord(word) if stemmer else word))
+        plain = _plain(word)
+        if not typed and stemmer and plain != word:
+            found.append(stemmer.stemWord(plain))
     return tuple(dict.fromkeys(found))
 
 
@@ -123,7 +131,7 @@ def query_terms(query: str) -> list[str]:
     kept = [w for w in words if w not in _ALL_STOP_WORDS] or words
     terms: list[str] = []
     for word in kept:
-        terms += _word_terms(word, tuple(STEMMED)) or (_plain(word),)
+        terms += _word_terms(word, tuple(STEMMED), typed=True) or (_plain(word),)
     return list(dict.fromkeys(terms))
 
 
