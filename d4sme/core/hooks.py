@@ -25,6 +25,10 @@ HOME_PANELS = "home-panels"
 # programme registry's list: ``page(request) -> HttpResponse`` (or None to keep the list).
 FIRM_PROGRAMMES_PAGE = "firm-programmes-page"
 
+# Sections added to a programme's page, after its profile (e.g. its latest approved impact
+# evaluation): ``panel(programme, request) -> str`` (HTML, or "" to add nothing).
+PROGRAMME_PAGE_PANELS = "programme-page-panels"
+
 _registry: dict[str, list[Callable]] = defaultdict(list)
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from d4sme.core.hooks import FIRM_PROGRAMMES_PAGE, hook_results
+from d4sme.core.hooks import FIRM_PROGRAMMES_PAGE, PROGRAMME_PAGE_PANELS, hook_results
 from d4sme.registry import selectors as registry_selectors
 
 from . import overlap, selectors, services
@@ -104,6 +104,7 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_curate": request.user.has_perm("programmes.curate_programme", programme),
             "history": programme.history.select_related("history_user")[:20] if can_change else [],
             "curation_form": CurationForm(),
+            "panels": hook_results(PROGRAMME_PAGE_PANELS, programme, request),
         },
     )
 

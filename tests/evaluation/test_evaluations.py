@@ -206,3 +206,15 @@ def test_the_api_plans_runs_and_reads_an_evaluation(client, world, evaluated):
     )
     assert bad.status_code == 422
     assert Evaluation.objects.count() == 1
+
+
+def test_the_programme_page_links_its_latest_approved_evaluation(client, world, evaluated):
+    programme, _, _ = evaluated
+    page = reverse("programmes:programme-detail", args=[programme.code])
+    evaluation = run(world, plan(world, programme, design="descriptive", covariates=[]))
+    assert "Impact evaluation" not in client.get(page).text
+    services.evaluation_approve(user=world.users["analyst"], evaluation=evaluation)
+    text = client.get(page).text
+    assert "Impact evaluation" in text
+    assert reverse("evaluation:evaluation-brief", args=[evaluation.pk]) in text
+    assert "evidence step 3 of 6" in text

@@ -156,4 +156,5 @@ def test_the_participation_form_promises_no_comparison_it_does_not_make(client, 
     text = client.get(reverse("programmes:participation-edit", args=[participation.pk])).content
     text = text.decode()
     assert "evaluation compares them" not in text
-    assert "does not compare participants with firms that did not take part" in text
+    assert "compares participants with eligible firms that did not take part" in text
+    assert "Only approved evaluations are published" in text
