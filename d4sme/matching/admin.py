@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import MatchRun, Recommendation
+from .models import JobPost, MatchRun, Recommendation, SubsidyBudget
 
 
 @admin.register(MatchRun)
@@ -14,3 +14,15 @@ class MatchRunAdmin(admin.ModelAdmin):
 class RecommendationAdmin(admin.ModelAdmin):
     list_display = ["organisation", "programme", "rank", "score", "computed_at"]
     raw_id_fields = ["organisation", "programme", "run"]
+
+
+@admin.register(JobPost)
+class JobPostAdmin(admin.ModelAdmin):
+    list_display = ["title", "organisation", "programme", "slots", "subsidy_applies", "is_open"]
+    raw_id_fields = ["organisation", "programme", "created_by"]
+
+
+@admin.register(SubsidyBudget)
+class SubsidyBudgetAdmin(admin.ModelAdmin):
+    list_display = ["programme", "year", "amount", "per_hire"]
+    raw_id_fields = ["programme"]

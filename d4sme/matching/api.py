@@ -1,12 +1,13 @@
 """The matching app's part of the JSON API: a firm's recommended programmes and matching runs."""
 
 from datetime import date
+from typing import Annotated, Literal
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from d4sme.core.api import Error, RecordId
+from d4sme.core.api import Code, Error, RecordId
 from d4sme.registry.auth import AUTHENTICATED
 from d4sme.registry.selectors import organisation_list
 
@@ -140,3 +141,151 @@ def run_detail(request: HttpRequest, pk: RecordId):
     if run is None or not request.auth.has_perm("matching.view_run", run):
         raise ObjectDoesNotExist
     return run
+
+
+# -- young people and digital jobs ------------------------------------------------------------
+
+
+class JobOut(Schema):
+    id: int
+    organisation: int = Field(alias="organisation_id")
+    programme: str = Field(alias="programme.code")
+    title: str
+    occupation: str = Field(description="ISCO-08 code.")
+    digital_skills: list[str]
+    slots: int
+    monthly_wage: float
+    subsidy_applies: bool
+    posted_on: date
+    is_open: bool
+
+
+class JobIn(Schema):
+    organisation: RecordId
+    programme: Code
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    occupation: Annotated[str, Field(pattern=r"^[0-9]{1,4}$")]
+    digital_skills: Annotated[list[Annotated[str, Field(max_length=80)]], Field(max_length=50)] = []
+    slots: Annotated[int, Field(ge=1, le=1000)]
+    monthly_wage: Annotated[float, Field(ge=0, le=1e9)]
+    subsidy_applies: bool = True
+
+
+class JobApplicationOut(Schema):
+    id: int
+    job: int = Field(alias="job_id")
+    rank: int
+
+
+class CandidateOut(Schema):
+    id: int
+    display_name: str
+    birth_date: date
+    skills: list[str]
+    wishes: str
+
+
+class YouthRunIn(Schema):
+    programme: Code
+    mode: Literal["stable", "max-fit"] = "stable"
+
+
+class JobMatchOut(Schema):
+    job: int
+    candidate: int | None = Field(description="Null for a caller who may not see the candidate.")
+    candidate_name: str | None
+    fit: float
+    subsidised: bool
+    status: str
+
+
+@router.get("/matching/jobs", auth=AUTHENTICATED, response={200: list[JobOut], 401: Error})
+def job_list(request: HttpRequest):
+    """Open digital jobs (no personal data)."""
+    return list(selectors.jobs_open()[:500])
+
+
+@router.post(
+    "/matching/jobs",
+    auth=AUTHENTICATED,
+    response={201: JobOut, 401: Error, 403: Error, 404: Error, 422: Error},
+)
+def job_create(request: HttpRequest, payload: JobIn):
+    """Post a digital job for one of the caller's SMEs."""
+    firm = organisation_list(pks=[payload.organisation]).first()
+    programme = selectors.youth_programmes().filter(code=payload.programme).first()
+    if firm is None or programme is None:
+        raise ObjectDoesNotExist
+    fields = payload.dict(exclude={"organisation", "programme"})
+    job = services.job_post_create(
+        user=request.auth, organisation=firm, programme=programme, **fields
+    )
+    return Status(201, job)
+
+
+@router.post(
+    "/matching/jobs/{pk}/applications",
+    auth=AUTHENTICATED,
+    response={201: JobApplicationOut, 401: Error, 403: Error, 404: Error, 422: Error},
+)
+def job_apply(request: HttpRequest, pk: RecordId):
+    """Add the job at the end of the caller's list (candidates only)."""
+    job = selectors.job_get(pk=pk)
+    if job is None:
+        raise ObjectDoesNotExist
+    return Status(201, services.job_apply(user=request.auth, job=job))
+
+
+@router.get(
+    "/matching/candidates/{pk}",
+    auth=AUTHENTICATED,
+    response={200: CandidateOut, 401: Error, 404: Error},
+)
+def candidate_detail(request: HttpRequest, pk: RecordId):
+    """A candidate's profile: for the person, the SMEs they applied to and the managers."""
+    candidate = selectors.candidate_get(pk=pk)
+    if candidate is None or not request.auth.has_perm("matching.view_candidate", candidate):
+        raise ObjectDoesNotExist
+    return candidate
+
+
+@router.post(
+    "/matching/youth-runs",
+    auth=AUTHENTICATED,
+    response={201: RunOut, 401: Error, 403: Error, 404: Error, 422: Error},
+)
+def youth_run(request: HttpRequest, payload: YouthRunIn):
+    """Match the candidates of a wage-subsidy programme's jobs (its managers)."""
+    programme = selectors.youth_programmes().filter(code=payload.programme).first()
+    if programme is None:
+        raise ObjectDoesNotExist
+    return Status(
+        201,
+        services.youth_match_run(user=request.auth, programme=programme, mode=payload.mode),
+    )
+
+
+@router.get(
+    "/matching/runs/{pk}/job-matches",
+    auth=AUTHENTICATED,
+    response={200: list[JobMatchOut], 401: Error, 404: Error},
+)
+def job_matches(request: HttpRequest, pk: RecordId):
+    """The hires a youth run proposed; a candidate is named only to those who may see them."""
+    run = selectors.run_get(pk=pk)
+    if run is None or not request.auth.has_perm("matching.view_run", run):
+        raise ObjectDoesNotExist
+    found = []
+    for match in selectors.job_matches_of_run(run=run):
+        visible = request.auth.has_perm("matching.view_candidate", match.candidate)
+        found.append(
+            {
+                "job": match.job_id,
+                "candidate": match.candidate_id if visible else None,
+                "candidate_name": match.candidate.display_name if visible else None,
+                "fit": match.fit,
+                "subsidised": match.subsidised,
+                "status": match.status,
+            }
+        )
+    return found

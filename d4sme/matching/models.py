@@ -114,3 +114,147 @@ class ProgrammeVector(models.Model):
 
     def __str__(self) -> str:
         return str(self.programme)
+
+
+# -- young people and SMEs' digital jobs ------------------------------------------------------
+
+
+class Candidate(models.Model):
+    """A young person looking for a digital job. Personal data: seen only by the person, the
+    SMEs they applied to and the managers of the programmes those jobs belong to."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="job_candidate"
+    )
+    display_name = models.CharField(_("name"), max_length=120)
+    birth_date = models.DateField(_("date of birth"))
+    skills = models.JSONField(_("digital skills"), default=list, blank=True)
+    wishes = models.TextField(_("the work you are looking for"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def age_on(self, day) -> int:
+        """Return the candidate's age in whole years on ``day``."""
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - before_birthday
+
+
+class JobPost(models.Model):
+    """A digital job an SME offers, possibly with a programme's wage subsidy."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="job_posts"
+    )
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("wage-subsidy programme"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    occupation = models.CharField(
+        _("occupation (ISCO-08 code)"),
+        max_length=4,
+        help_text=_("The ISCO-08 group, for example 2512 for software developers."),
+    )
+    digital_skills = models.JSONField(_("digital skills"), default=list, blank=True)
+    slots = models.PositiveSmallIntegerField(_("places"))
+    monthly_wage = models.DecimalField(_("monthly wage"), max_digits=12, decimal_places=2)
+    subsidy_applies = models.BooleanField(_("the programme's wage subsidy applies"), default=True)
+    posted_on = models.DateField(_("posted on"))
+    is_open = models.BooleanField(_("open"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-posted_on", "-id"]
+        verbose_name = _("job post")
+        verbose_name_plural = _("job posts")
+        constraints = [
+            models.CheckConstraint(condition=Q(slots__gte=1), name="job_has_a_place"),
+            models.CheckConstraint(
+                condition=Q(occupation__regex=r"^[0-9]{1,4}$"), name="job_isco_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.organisation})"
+
+
+class JobApplication(models.Model):
+    """A candidate's application to a job, with the place the job has on their list."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="applications")
+    job = models.ForeignKey(JobPost, on_delete=models.CASCADE, related_name="applications")
+    rank = models.PositiveSmallIntegerField(_("rank on your list"))
+    created_at = models.DateTimeField(_("applied"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["candidate", "rank", "id"]
+        verbose_name = _("job application")
+        verbose_name_plural = _("job applications")
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "job"], name="one_job_application"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} → {self.job}"
+
+
+class SubsidyBudget(models.Model):
+    """What a programme may spend on wage subsidies in a year, and what one hire costs it."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = models.DecimalField(_("budget"), max_digits=16, decimal_places=2)
+    per_hire = models.DecimalField(_("subsidy per hire"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("subsidy budget")
+        verbose_name_plural = _("subsidy budgets")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "year"], name="one_budget_a_year"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0) & Q(per_hire__gt=0), name="budget_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.year}"
+
+
+class MatchStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class JobMatch(models.Model):
+    """A candidate proposed for a job by a run, with the fit and whether the subsidy pays."""
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="job_matches")
+    job = models.ForeignKey(JobPost, on_delete=models.CASCADE, related_name="matches")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="matches")
+    fit = models.FloatField(_("fit"))
+    subsidised = models.BooleanField(_("subsidised"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=MatchStatus.choices, default=MatchStatus.PROPOSED
+    )
+
+    class Meta:
+        ordering = ["run", "job", "-fit"]
+        verbose_name = _("job match")
+        verbose_name_plural = _("job matches")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "candidate"], name="one_job_per_candidate_run")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} → {self.job}"

@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from .models import MatchRun, Recommendation, RunKind, RunStatus
+from .models import (
+    Candidate,
+    JobApplication,
+    JobMatch,
+    JobPost,
+    MatchRun,
+    Recommendation,
+    RunKind,
+    RunStatus,
+)
 
 if TYPE_CHECKING:
     from d4sme.registry.models import Organisation
@@ -24,3 +33,56 @@ def run_latest_programmes() -> MatchRun | None:
 def recommendations_stored(*, organisation: Organisation) -> QuerySet[Recommendation]:
     """Return the firm's recommendations as the last refresh stored them, best first."""
     return Recommendation.objects.filter(organisation=organisation).select_related("programme")
+
+
+def youth_programmes() -> QuerySet:
+    """Return the running programmes that subsidise hiring people of given ages."""
+    from d4sme.programmes.selectors import recommendable_programmes
+
+    return recommendable_programmes().filter(eligibility__has_key="hire_max_age").order_by("name")
+
+
+def candidate_of(*, user) -> Candidate | None:
+    if not user.is_authenticated:
+        return None
+    return Candidate.objects.filter(user=user).first()
+
+
+def candidate_get(*, pk: int) -> Candidate | None:
+    return Candidate.objects.filter(pk=pk).first()
+
+
+def job_get(*, pk: int) -> JobPost | None:
+    return JobPost.objects.select_related("organisation", "programme").filter(pk=pk).first()
+
+
+def jobs_open() -> QuerySet[JobPost]:
+    return JobPost.objects.filter(is_open=True).select_related("organisation", "programme")
+
+
+def jobs_of_firms(*, organisation_ids) -> QuerySet[JobPost]:
+    return JobPost.objects.filter(organisation_id__in=organisation_ids).select_related(
+        "organisation", "programme"
+    )
+
+
+def job_applicants(*, job: JobPost) -> QuerySet[JobApplication]:
+    return job.applications.select_related("candidate").order_by("created_at", "id")
+
+
+def job_matches_of_run(*, run: MatchRun) -> QuerySet[JobMatch]:
+    return run.job_matches.select_related("job__organisation", "candidate")
+
+
+def job_matches_of_candidate(*, candidate: Candidate) -> QuerySet[JobMatch]:
+    return candidate.matches.select_related("job__organisation", "run").order_by("-run__created_at")
+
+
+def youth_runs(*, programme_codes) -> QuerySet[MatchRun]:
+    return MatchRun.objects.filter(
+        kind=RunKind.YOUTH_JOBS, params__programme__in=list(programme_codes)
+    )
+
+
+def job_match_get(*, pk: int) -> JobMatch | None:
+    return JobMatch.objects.select_related("job__organisation", "candidate").filter(pk=pk).first()

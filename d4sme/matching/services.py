@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import numpy as np
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,10 +15,21 @@ from django.utils.translation import gettext as _
 from d4sme.assessments.selectors import organisation_needs
 from d4sme.programmes.eligibility import Population
 from d4sme.programmes.selectors import recommendable_programmes
-from d4sme.registry.selectors import organisation_profiles
+from d4sme.registry.selectors import membership_exists, organisation_profiles
 
-from . import fit, recommend
-from .models import MatchRun, Recommendation, RunKind, RunStatus
+from . import fit, recommend, youth
+from .models import (
+    Candidate,
+    JobApplication,
+    JobMatch,
+    JobPost,
+    MatchRun,
+    MatchStatus,
+    Recommendation,
+    RunKind,
+    RunStatus,
+    SubsidyBudget,
+)
 
 if TYPE_CHECKING:
     from d4sme.registry.models import User
@@ -142,3 +154,223 @@ def recommendations_refresh(
     run.summary = {"firms": len(profiles), "programmes": len(programmes), "stored": pairs}
     run.save(update_fields=["status", "finished_at", "summary"])
     return run
+
+
+# -- young people and digital jobs ------------------------------------------------------------
+
+
+def candidate_save(
+    *, user: User, display_name: str, birth_date: date, skills: list[str], wishes: str = ""
+) -> Candidate:
+    """Create or change the signed-in user's candidate profile."""
+    if not user.is_authenticated:
+        raise PermissionDenied(_("Sign in to register as a candidate."))
+    candidate = Candidate.objects.filter(user=user).first() or Candidate(user=user)
+    candidate.display_name = display_name
+    candidate.birth_date = birth_date
+    candidate.skills = sorted({s.strip() for s in skills if s.strip()})
+    candidate.wishes = wishes
+    candidate.full_clean()
+    candidate.save()
+    return candidate
+
+
+def job_post_create(*, user: User, organisation, programme, **fields) -> JobPost:
+    """Post a digital job for ``organisation`` (its members only)."""
+    if not membership_exists(user=user, organisation_id=organisation.pk):
+        raise PermissionDenied(_("Only the firm's members post its jobs."))
+    if organisation.kind != "sme":
+        raise ValidationError(
+            {"organisation": _("Digital jobs with the wage subsidy are for SMEs.")}
+        )
+    fields.setdefault("posted_on", timezone.localdate())
+    fields["digital_skills"] = sorted(
+        {s.strip() for s in fields.get("digital_skills", []) if s.strip()}
+    )
+    job = JobPost(organisation=organisation, programme=programme, created_by=user, **fields)
+    job.full_clean()
+    job.save()
+    return job
+
+
+def job_apply(*, user: User, job: JobPost) -> JobApplication:
+    """Add ``job`` at the end of the signed-in candidate's list."""
+    candidate = Candidate.objects.filter(user=user).first() if user.is_authenticated else None
+    if candidate is None:
+        raise PermissionDenied(_("Register as a candidate before applying."))
+    if not job.is_open:
+        raise ValidationError(_("This job is no longer open."))
+    with transaction.atomic():
+        existing = candidate.applications.filter(job=job).first()
+        if existing:
+            return existing
+        rank = candidate.applications.count() + 1
+        return JobApplication.objects.create(candidate=candidate, job=job, rank=rank)
+
+
+def budget_remaining(*, programme, year: int) -> tuple[SubsidyBudget | None, Decimal]:
+    """Return the programme's budget for ``year`` and what is left after accepted hires."""
+    budget = SubsidyBudget.objects.filter(programme=programme, year=year).first()
+    if budget is None:
+        return None, Decimal(0)
+    spent = JobMatch.objects.filter(
+        job__programme=programme,
+        subsidised=True,
+        status=MatchStatus.ACCEPTED,
+        run__created_at__year=year,
+    ).count()
+    return budget, max(Decimal(0), budget.amount - spent * budget.per_hire)
+
+
+def youth_instance(
+    *,
+    programme,
+    jobs: list[JobPost],
+    applications: list[JobApplication],
+    remaining: Decimal,
+    per_hire: Decimal,
+):
+    """Return the matching instance, the candidates, why some pairs were left out, and the jobs
+    whose subsidised places the budget closed."""
+    candidates = sorted({a.candidate for a in applications}, key=lambda c: c.pk)
+    c_index = {c.pk: i for i, c in enumerate(candidates)}
+    j_index = {j.pk: i for i, j in enumerate(jobs)}
+    rules = programme.eligibility or {}
+    places, fundable = youth.subsidised_places(
+        slots=[j.slots for j in jobs],
+        subsidised=[j.subsidy_applies for j in jobs],
+        remaining=remaining,
+        per_hire=per_hire,
+    )
+    candidate_lists: list[list[int]] = [[] for _ in candidates]
+    applicants: list[list[tuple[float, int, int]]] = [[] for _ in jobs]
+    fit: dict[tuple[int, int], float] = {}
+    excluded: dict[int, list[str]] = {}
+    for application in sorted(applications, key=lambda a: (a.candidate_id, a.rank, a.pk)):
+        if application.job_id not in j_index:
+            continue
+        c, j = c_index[application.candidate_id], j_index[application.job_id]
+        job = jobs[j]
+        problems = youth.pair_problems(
+            age=application.candidate.age_on(job.posted_on),
+            size_class=job.organisation.size_class,
+            rules=rules,
+        )
+        if problems:
+            excluded.setdefault(c, []).extend(p for p in problems if p not in excluded.get(c, []))
+            continue
+        value = youth.skills_fit(application.candidate.skills, job.digital_skills)
+        fit[(c, j)] = value
+        candidate_lists[c].append(j)
+        applicants[j].append((-value, application.pk, c))
+    job_lists = [[c for _v, _pk, c in sorted(found)] for found in applicants]
+    instance = youth.Instance(
+        candidate_lists=candidate_lists,
+        job_lists=job_lists,
+        places=places,
+        fit=fit,
+        subsidised=[j.subsidy_applies for j in jobs],
+        excluded=excluded,
+    )
+    cut = {j for j, job in enumerate(jobs) if places[j] < job.slots}
+    return instance, candidates, cut, fundable
+
+
+def youth_match_run(*, user: User, programme, mode: str = youth.STABLE) -> MatchRun:
+    """Match the candidates who applied to the programme's open jobs; record both modes'
+    outcomes and keep the chosen one's pairs."""
+    if not user.has_perm("programmes.manage_programme", programme):
+        raise PermissionDenied(_("Only the programme's managers run its matching."))
+    if mode not in youth.MODES:
+        raise ValidationError({"mode": _("Choose stable or max-fit.")})
+    today = timezone.localdate()
+    jobs = list(
+        JobPost.objects.filter(programme=programme, is_open=True)
+        .select_related("organisation")
+        .order_by("posted_on", "id")
+    )
+    applications = list(JobApplication.objects.filter(job__in=jobs).select_related("candidate"))
+    budget, remaining = budget_remaining(programme=programme, year=today.year)
+    per_hire = budget.per_hire if budget else Decimal(1)
+    instance, candidates, cut, fundable = youth_instance(
+        programme=programme,
+        jobs=jobs,
+        applications=applications,
+        remaining=remaining,
+        per_hire=per_hire,
+    )
+    outcomes = youth.solve(instance)
+    chosen = outcomes[mode]
+    reasons = youth.unmatched_reasons(instance, chosen.match, cut)
+    if mode == youth.MAX_FIT:
+        reasons = {c: (youth.NOT_CHOSEN if r == youth.OUTRANKED else r) for c, r in reasons.items()}
+    import scipy
+
+    with transaction.atomic():
+        run = MatchRun.objects.create(
+            kind=RunKind.YOUTH_JOBS,
+            status=RunStatus.DONE,
+            created_by=user,
+            params={
+                "programme": programme.code,
+                "mode": mode,
+                "jobs": [j.pk for j in jobs],
+                "applications": sorted(a.pk for a in applications),
+                "budget_remaining": str(remaining),
+                "per_hire": str(per_hire),
+            },
+            seed=None,
+            solver="deferred-acceptance (numpy)"
+            if mode == youth.STABLE
+            else "scipy linear_sum_assignment",
+            solver_version=np.__version__ if mode == youth.STABLE else scipy.__version__,
+            objective_value=chosen.total_fit,
+            summary={
+                "matched": chosen.matched,
+                "blocking_pairs": chosen.blocking,
+                "unmatched": {str(candidates[c].pk): r for c, r in sorted(reasons.items())},
+                "not_eligible": {
+                    str(candidates[c].pk): p for c, p in sorted(instance.excluded.items())
+                },
+                "budget": {
+                    "remaining": str(remaining),
+                    "per_hire": str(per_hire),
+                    "fundable_hires": fundable,
+                    "used": str(chosen.subsidised_hires * per_hire),
+                    "jobs_closed_by_budget": sorted(jobs[j].pk for j in cut),
+                },
+                "trade_off": {
+                    name: {
+                        "total_fit": o.total_fit,
+                        "matched": o.matched,
+                        "blocking_pairs": o.blocking,
+                        "subsidised_hires": o.subsidised_hires,
+                    }
+                    for name, o in outcomes.items()
+                },
+            },
+            total=len(candidates),
+            done=len(candidates),
+            finished_at=timezone.now(),
+        )
+        JobMatch.objects.bulk_create(
+            JobMatch(
+                run=run,
+                job=jobs[j],
+                candidate=candidates[c],
+                fit=instance.fit[(c, j)],
+                subsidised=instance.subsidised[j],
+            )
+            for c, j in enumerate(chosen.match.tolist())
+            if j >= 0
+        )
+    return run
+
+
+def job_match_decide(*, user: User, match: JobMatch, accept: bool) -> JobMatch:
+    """The employing firm hires the proposed candidate, or declines."""
+    if not membership_exists(user=user, organisation_id=match.job.organisation_id):
+        raise PermissionDenied(_("Only the employing firm decides on a proposed hire."))
+    match.status = MatchStatus.ACCEPTED if accept else MatchStatus.DECLINED
+    match.save(update_fields=["status"])
+    return match
