@@ -16,8 +16,8 @@ starting content and the 64 synthetic demonstration cases, then:
     - raw: the one SQL statement the service sends for a query (FTS5 ``bm25()`` on SQLite,
       BM25 over the stored tsvector on PostgreSQL), executed by hand: the baseline;
     - ``fulltext``: the same through the service (query analysis included);
-    - the API (``GET /api/v1/cases`` through Django's test client, in process) without a
-      query, with a full-text query and with a combined query, each twice: facet counts
+    - the API operation (``GET /api/v1/cases`` through django-ninja's test client on the cases
+      router: parsing, the operation and its response schema, in process) without a query, with a full-text query and with a combined query, each twice: facet counts
       recounted on every request (the cache emptied first: how every request counted before)
       and cached until a case changes (now);
     - ``facet_counts`` alone, recounted and cached, and ``cases_version`` (the check that
@@ -121,13 +121,18 @@ def store(count: int, demo: list, rng: np.random.Generator) -> dict:
 
 
 def measure(queries: list[str], repeat: int) -> dict:
-    from django.db import connection
-    from django.test import Client
+    from urllib.parse import urlencode
 
+    from django.db import connection
+    from ninja.testing import TestClient
+
+    from d4sme.casestudies import api as cases_api
     from d4sme.casestudies import search, selectors
     from d4sme.reports.search import query_terms
 
-    client = Client(HTTP_HOST="localhost")
+    # The cases router alone: its parsing, operation and response schema, without the
+    # project's middleware (and without importing every other app's URLs).
+    client = TestClient(cases_api.router)
     empty = selectors._facet_cache.clear
 
     def raw(q: str):
@@ -136,7 +141,7 @@ def measure(queries: list[str], repeat: int) -> dict:
             return cursor.fetchall()
 
     def api(params: dict):
-        reply = client.get("/api/v1/cases", params)
+        reply = client.get("/cases" + (f"?{urlencode(params)}" if params else ""))
         assert reply.status_code == 200, reply.content[:300]
         return reply
 

@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from d4sme.registry.selectors import term_list
 
 from . import search
-from .models import Case, CaseStatus, Period
+from .models import Case, CaseStatus, CaseTechnology, Period
 
 FACETS = (
     "economy",
@@ -37,13 +37,23 @@ def published() -> QuerySet[Case]:
 
 
 def _facet_filter(name: str, values: tuple[str, ...]) -> Q:
+    # Many-valued facets filter through a subquery, so that no case repeats and no DISTINCT
+    # (over every column, the vectors included) is needed.
+    if name == "technology":
+        steps = CaseTechnology.objects.filter(term__code__in=values)
+        return Q(pk__in=steps.values("case_id"))
+    if name == "barrier":
+        tagged = Case.barriers.through.objects.filter(
+            term__code__in=values, term__vocabulary_id="barriers"
+        )
+        return Q(pk__in=tagged.values("case_id"))
+    if name == "programme":
+        used = Case.programmes.through.objects.filter(programme__code__in=values)
+        return Q(pk__in=used.values("case_id"))
     return {
         "economy": Q(economy_id__in=values),
         "sector": Q(isic_section__in=values),
         "size_class": Q(size_class__in=values),
-        "technology": Q(pathway__term__code__in=values),
-        "barrier": Q(barriers__code__in=values, barriers__vocabulary_id="barriers"),
-        "programme": Q(programmes__code__in=values),
         "period": Q(period__in=values),
         "language": Q(language__in=values),
     }[name]
@@ -54,17 +64,25 @@ def filtered(filters: CaseFilters, without: str | None = None) -> QuerySet[Case]
     for name, values in filters.selected.items():
         if values and name != without:
             cases = cases.filter(_facet_filter(name, values))
-    return cases.distinct()
+    return cases
+
+
+# What a result list shows of a case; the stored vectors and search text stay in the database.
+UNSHOWN = ("embedding", "search_text", "translations")
 
 
 def case_search(filters: CaseFilters, limit: int = 50) -> list[tuple[Case, float]]:
     """Published cases matching the filters, ranked by the query when there is one."""
-    cases = filtered(filters).select_related("economy")
+    cases = filtered(filters).select_related("economy").defer(*UNSHOWN)
     if not filters.q.strip():
         return [(c, 0.0) for c in cases.order_by("-featured", "-published_at", "-id")[:limit]]
     ranking = search.MODES.get(filters.mode, search.combined)(filters.q, limit=200)
-    by_id = {c.pk: c for c in cases.filter(pk__in=[i for i, _s in ranking])}
-    return [(by_id[i], s) for i, s in ranking if i in by_id][:limit]
+    allowed = set(
+        filtered(filters).filter(pk__in=[i for i, _s in ranking]).values_list("pk", flat=True)
+    )
+    chosen = [(i, s) for i, s in ranking if i in allowed][:limit]
+    by_id = cases.in_bulk([i for i, _s in chosen])
+    return [(by_id[i], s) for i, s in chosen]
 
 
 # Facet counts do not depend on the query, only on the selections and the cases: they are kept

@@ -326,7 +326,7 @@ class VectorCache:
         self.ids = np.zeros(0, dtype=np.int64)  # one per document
         self.whole = np.zeros((0, DIMENSIONS), dtype=np.float32)  # a row per document
         self.rows = np.zeros((0, DIMENSIONS), dtype=np.float32)  # every vector
-        self.owner = np.zeros(0, dtype=np.int64)  # the document index of each row
+        self.first = np.zeros(0, dtype=np.int64)  # each document's first row
         self.lock = threading.Lock()
 
     def invalidate(self) -> None:
@@ -344,22 +344,23 @@ class VectorCache:
         return self
 
     def _load(self, rows: list[tuple[int, bytes]]) -> None:
-        ids, blobs, owner, first = [], [], [], []
+        ids, blobs, first = [], [], []
         width = DIMENSIONS * 4
+        total = 0
         for pk, blob in sorted(rows):
             blob = bytes(blob)
             count = len(blob) // width
             if count == 0:
                 continue
-            first.append(len(owner))
-            owner += [len(ids)] * count
+            first.append(total)
+            total += count
             ids.append(pk)
             blobs.append(blob[: count * width])
         matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(-1, DIMENSIONS)
         self.ids = np.array(ids, dtype=np.int64)
-        self.owner = np.array(owner, dtype=np.int64)
+        self.first = np.array(first, dtype=np.int64)
         self.rows = matrix.copy()
-        self.whole = self.rows[np.array(first, dtype=np.int64)] if ids else self.rows[:0]
+        self.whole = self.rows[self.first] if ids else self.rows[:0]
 
     def scores(self, vector: np.ndarray) -> np.ndarray:
         """Each document's similarity to ``vector``: the mean of its whole-document cosine and
@@ -367,9 +368,8 @@ class VectorCache:
         if len(self.ids) == 0:
             return np.zeros(0, dtype=np.float32)
         every = self.rows @ vector
-        best = np.full(len(self.ids), -1.0, dtype=np.float32)
-        np.maximum.at(best, self.owner, every)
-        return (self.whole @ vector + best) / 2
+        best = np.maximum.reduceat(every, self.first)  # a document's rows are contiguous
+        return (every[self.first] + best) / 2
 
     def nearest(self, vector: np.ndarray, limit: int) -> list[tuple[int, float]]:
         scores = self.scores(vector)
