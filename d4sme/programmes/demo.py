@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from d4sme.registry.selectors import organisation_synthetic_smes
 
-from .models import Application, ApplicationStatus, Call, Cohort, Participation
+from .models import Application, ApplicationStatus, Call, Cohort, Participation, Programme
 from .selectors import programme_eligibility, recommendable_programmes
 
 DEMO_CALL_DAYS = 90
@@ -73,3 +73,51 @@ def demo_cohort_enrol(*, size: int) -> list[Participation]:
         )
         participations.append(Participation.objects.create(cohort=cohort, application=application))
     return participations
+
+
+def demo_evaluated_programme():
+    """Return the demo agencies' programme with a demonstration call whose rules admit the most
+    firms (None before any call opens): the one the demo evaluates."""
+    from .selectors import programme_eligible_firm_ids
+
+    candidates = (
+        Programme.objects.filter(calls__isnull=False, responsible__code__in=["kr-kosmo", "kr-mss"])
+        .distinct()
+        .order_by("id")
+    )
+    best, most = None, -1
+    for programme in candidates:
+        found = len(programme_eligible_firm_ids(programme=programme))
+        if found > most:
+            best, most = programme, found
+    return best
+
+
+def demo_cohort_add(*, programme, name: str, starts_on, organisation_ids: list[int]) -> int:
+    """Enrol those of the given synthetic firms that meet its rules in a past cohort of
+    ``programme``, named ``name`` and starting on ``starts_on``, through its first call; return
+    how many were enrolled (0 if the cohort exists or the programme has no call)."""
+    call = programme.calls.order_by("id").first()
+    if call is None or Cohort.objects.filter(programme=programme, name=name).exists():
+        return 0
+    cohort = Cohort.objects.create(programme=programme, name=name, starts_on=starts_on)
+    firms = organisation_synthetic_smes(economy=programme.economy_id).filter(
+        pk__in=list(organisation_ids)
+    )
+    enrolled = 0
+    for firm in firms:
+        verdict = programme_eligibility(programme=programme, organisation=firm)
+        if not verdict.eligible:
+            continue
+        application = Application.objects.create(
+            call=call,
+            organisation=firm,
+            motivation="Demonstration participant.",
+            status=ApplicationStatus.ACCEPTED,
+            reason="Demonstration.",
+            eligibility=verdict.as_dict(),
+            decided_at=timezone.now(),
+        )
+        Participation.objects.create(cohort=cohort, application=application, started_on=starts_on)
+        enrolled += 1
+    return enrolled
