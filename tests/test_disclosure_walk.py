@@ -95,6 +95,15 @@ NOT_AGGREGATES = {
         "PUT /api/v1/monitoring/submissions/{pk}/values",
     ),
     "POST /api/v1/monitoring/submissions/{pk}/questions",
+    # Exchange: official statistics (about economies), their import, mappings, frameworks, and
+    # the catalogue's lists; the one download that counts firms is walked below.
+    *("exchange:statistics", "exchange:statistics-import", "exchange:mapping-list"),
+    *("exchange:dataset", "exchange:link-new", "exchange:framework-new"),
+    *("exchange:catalogue", "exchange:catalogue-dcat", "GET /api/v1/exchange/catalogue"),
+    *("GET /api/v1/exchange/datasets", "GET /api/v1/exchange/datasets/{pk}"),
+    *("GET /api/v1/exchange/datasets/{pk}/observations", "POST /api/v1/exchange/imports"),
+    *("GET /api/v1/exchange/mappings", "PUT /api/v1/exchange/mappings"),
+    *("POST /api/v1/exchange/links", "POST /api/v1/exchange/frameworks"),
 }
 
 SMALL = {"TH": 1, "VN": 2, "PH": 3, "MY": 4}  # economies with groups of 1 to 4 firms
@@ -342,6 +351,17 @@ def check_derived(html: str, world) -> None:
         assert not small_counts(row[1:]), f"a derived count under 5 is shown: {row}"
 
 
+def check_open_data_counts(text: str, world) -> None:
+    import csv
+
+    for row in csv.DictReader(io.StringIO(text)):
+        value = row.get("value", row.get("OBS_VALUE"))
+        if value:
+            assert float(value) == 0 or float(value) >= 5, row
+        else:
+            assert row.get("conf_status", row.get("CONF_STATUS")) == "C", row
+
+
 @dataclass(frozen=True)
 class Walk:
     actor: str
@@ -405,6 +425,14 @@ WALKS: dict[str, Walk] = {
         lambda w: [f"/api/v1/assessments/responses/{w.done_a.pk}/report.pdf"],
         check_no_stale_median,
         pdf=True,
+    ),
+    "exchange:catalogue-download": Walk(
+        "anonymous",
+        lambda w: [
+            reverse("exchange:catalogue-download", args=["registered-smes", fmt])
+            for fmt in ("csv", "sdmx-csv")
+        ],
+        check_open_data_counts,
     ),
     "monitoring:indicator": Walk(
         "analyst",

@@ -16,7 +16,7 @@ from d4sme.core.pagination import BoundedLimitOffsetPagination
 from d4sme.monitoring.selectors import indicator_find
 from d4sme.registry.auth import AUTHENTICATED
 
-from . import frameworks, selectors, services
+from . import catalogue, frameworks, selectors, services
 from .models import OfficialDataset
 
 router = Router(tags=["exchange"])
@@ -326,6 +326,33 @@ def framework_create(request: HttpRequest, payload: FrameworkIn):
             "economies": framework.economies_id,
             "years": list(framework.years),
             "indicators": [i.code for i in framework.indicators.all()],
-            "breakdowns": {b.code: list(b.categories) for b in framework.breakdowns.all()},
+            "breakdowns": {b.code: b.codes for b in framework.breakdowns.all()},
         },
     )
+
+
+class CodebookColumnOut(Schema):
+    column: str
+    meaning: str
+
+
+class CatalogueEntryOut(Schema):
+    id: str
+    title: str
+    description: str
+    publisher: str
+    licence: str
+    modified: str | None
+    codebook: list[CodebookColumnOut]
+    downloads: dict[str, str] = Field(description="Format (csv, xlsx, json, sdmx-csv) -> URL.")
+
+
+@router.get("/exchange/catalogue", response=list[CatalogueEntryOut])
+def catalogue_list(request: HttpRequest):
+    """Every published dataset, with its codebook, licence, last update and downloads."""
+    from .views import download_urls
+
+    return [
+        catalogue.describe(entry, download_urls(request, entry))
+        for entry in catalogue.catalogue_entries()
+    ]

@@ -8,17 +8,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from d4sme.monitoring.selectors import indicator_find
+from d4sme.reports.disclosure import aggregate
 
-from . import frameworks, selectors, services
+from . import catalogue, frameworks, selectors, services
 from .forms import FrameworkForm, LinkForm, MappingForm, StatisticsImportForm
 from .models import CONF_NAMES, FLAG_NAMES
 
+# The names of the download formats, in catalogue.FORMATS order.
+LABELS = ["CSV", "XLSX", "JSON", "SDMX-CSV 2.0"]
 # Observations on one page of a dataset.
 PAGE_SIZE = 100
 
@@ -229,3 +233,55 @@ def framework_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The framework is created."))
             return redirect("monitoring:framework", framework.code)
     return render(request, "exchange/framework_form.html", {"form": form})
+
+
+def download_urls(request: HttpRequest, entry: catalogue.Entry) -> dict[str, str]:
+    """Return the dataset's download address in each format."""
+    return {
+        fmt: request.build_absolute_uri(
+            reverse("exchange:catalogue-download", args=[entry.slug, fmt])
+        )
+        for fmt in catalogue.FORMATS
+    }
+
+
+@require_GET
+def catalogue_page(request: HttpRequest) -> HttpResponse:
+    entries = catalogue.catalogue_entries()
+    return render(
+        request,
+        "exchange/catalogue.html",
+        {
+            "entries": [
+                (entry, list(zip(LABELS, download_urls(request, entry).values(), strict=True)))
+                for entry in entries
+            ]
+        },
+    )
+
+
+# The registered-SMEs dataset counts organisations; it is written through disclosure control.
+@aggregate
+@require_GET
+def catalogue_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    entry = catalogue.catalogue_entry(slug)
+    if entry is None or fmt not in catalogue.FORMATS:
+        raise Http404(_("No such dataset or format."))
+    media_type, extension = catalogue.FORMATS[fmt]
+    response = HttpResponse(catalogue.WRITERS[fmt](entry), content_type=media_type)
+    suffix = "-sdmx" if fmt == "sdmx-csv" else ""
+    response["Content-Disposition"] = f'attachment; filename="{slug}{suffix}.{extension}"'
+    return response
+
+
+@require_GET
+def catalogue_dcat(request: HttpRequest) -> JsonResponse:
+    entries = catalogue.catalogue_entries()
+    document = catalogue.dcat(
+        entries,
+        base=request.build_absolute_uri(reverse("exchange:catalogue")),
+        download_url=lambda entry, fmt: download_urls(request, entry)[fmt],
+    )
+    return JsonResponse(
+        document, content_type="application/ld+json", json_dumps_params={"ensure_ascii": False}
+    )

@@ -240,8 +240,9 @@ class Breakdown(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="breakdowns")
     code = models.CharField(_("code"), max_length=DIMENSION_CODE_LENGTH)
     name = models.CharField(_("name"), max_length=200)
+    # A list rather than an object: PostgreSQL's jsonb does not keep the order of keys.
     categories = models.JSONField(
-        _("categories"), default=dict, help_text=_("Category code -> label, in order.")
+        _("categories"), default=list, help_text=_("[code, label] of each category, in order.")
     )
     additive = models.BooleanField(_("categories add up to the total"), default=False)
 
@@ -255,6 +256,11 @@ class Breakdown(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def codes(self) -> list[str]:
+        """Return the codes of the categories, in order."""
+        return [code for code, _label in self.categories]
 
 
 class ReportingCycle(TimestampedModel):

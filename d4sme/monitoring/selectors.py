@@ -682,3 +682,11 @@ def indicator_find(*, framework: str, code: str) -> Indicator | None:
         .filter(framework__code=framework, code=code)
         .first()
     )
+
+
+def framework_open_values(*, framework: Framework) -> list[dict]:
+    """Return the framework's approved values as open-data rows (economy, indicator,
+    disaggregation, period, value, flag, unit, comment)."""
+    from .exports import approved_rows
+
+    return approved_rows(framework)

@@ -167,7 +167,7 @@ def range_problem(indicator: Indicator, value: float) -> str | None:
 def _own_breakdown(framework_id: int, code: str) -> Breakdown:
     """Return the framework's own breakdown dimension ``code`` (empty if it has none)."""
     return Breakdown.objects.filter(framework_id=framework_id, code=code).first() or Breakdown(
-        code=code, categories={}
+        code=code, categories=[]
     )
 
 
@@ -177,7 +177,7 @@ def _check_breakdown(entry: Entry, problems: Problems) -> None:
         return
     allowed = CATEGORIES.get(entry.dimension)
     if allowed is None:
-        allowed = list(_own_breakdown(entry.indicator.framework_id, entry.dimension).categories)
+        allowed = _own_breakdown(entry.indicator.framework_id, entry.dimension).codes
     if not entry.category:
         problems.add(entry, _("name the category."))
     elif allowed is not None and entry.category not in allowed:
@@ -901,7 +901,7 @@ def framework_create(
             framework=framework,
             code=b["code"],
             name=b.get("name") or b["code"],
-            categories={str(k): str(v) for k, v in b["categories"].items()},
+            categories=[[str(k), str(v)] for k, v in b["categories"].items()],
             additive=bool(b.get("additive", False)),
         )
         breakdown.full_clean()

@@ -3,7 +3,7 @@
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from d4sme.core.db import sort_key
 from d4sme.core.pagination import KeysetPage, keyset_paginate
@@ -31,6 +31,8 @@ PREFIX_END = "\U0010ffff"
 # ownership attributes (women-led, youth-led, rural) stay with the firm and those it applied to.
 DIRECTORY_FIELDS = (
     "id",
+    # The keys of DIRECTORY_ORDER: the next-page cursor reads them from the last row.
+    "name_key",
     "kind",
     "legal_name",
     "short_name",
@@ -317,3 +319,16 @@ def organisation_profiles(
     if pks is not None:
         firms = firms.filter(pk__in=list(pks))
     return list(firms.order_by("id").values(*FIRM_PROFILE_FIELDS))
+
+
+def organisation_counts(*, kind: str) -> dict[tuple[str, str], int]:
+    """Return how many organisations of ``kind`` each (economy, size class) holds; the
+    caller publishes them only through disclosure control."""
+    rows = (
+        Organisation.objects.filter(kind=kind)
+        .exclude(size_class__isnull=True)
+        .values_list("economy_id", "size_class")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(economy, size): n for economy, size, n in rows}

@@ -39,6 +39,15 @@ PAGES = {
     "exchange:dataset": Endpoint(
         "GET", lambda w: reverse("exchange:dataset", args=[w.official.pk]), EVERYONE
     ),
+    "exchange:catalogue": Endpoint("GET", lambda w: reverse("exchange:catalogue"), EVERYONE),
+    "exchange:catalogue-dcat": Endpoint(
+        "GET", lambda w: reverse("exchange:catalogue-dcat"), EVERYONE
+    ),
+    "exchange:catalogue-download": Endpoint(
+        "GET",
+        lambda w: reverse("exchange:catalogue-download", args=[f"official-{w.official.pk}", "csv"]),
+        EVERYONE,
+    ),
     "exchange:framework-new": Endpoint(
         "GET", lambda w: reverse("exchange:framework-new"), ANALYSTS
     ),
@@ -51,6 +60,9 @@ PAGES = {
 }
 
 API = {
+    "GET /api/v1/exchange/catalogue": Endpoint(
+        "GET", lambda w: "/api/v1/exchange/catalogue", EVERYONE
+    ),
     "GET /api/v1/exchange/datasets": Endpoint(
         "GET", lambda w: "/api/v1/exchange/datasets", EVERYONE
     ),
