@@ -174,7 +174,7 @@ def _semantic_scores(query: str) -> tuple[np.ndarray, np.ndarray]:
     cache = vectors.current()
     if not query.strip() or len(cache.ids) == 0:
         return cache.ids, np.zeros(0, dtype=np.float32)
-    return cache.ids, cache.scores(embed([query])[0])
+    return cache.ids, cache.scores(service.query_vector(query))
 
 
 def semantic(query: str, limit: int = 50) -> list[tuple[int, float]]:

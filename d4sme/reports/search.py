@@ -33,7 +33,7 @@ import numpy as np
 import snowballstemmer
 from django.db import connection
 
-from .embeddings import DIMENSIONS
+from .embeddings import DIMENSIONS, embed
 
 STEMMED = {"en": "english", "pt": "portuguese", "es": "spanish"}
 LANGUAGES = ("en", "ko", "pt", "es")
@@ -374,6 +374,14 @@ class VectorCache:
     def nearest(self, vector: np.ndarray, limit: int) -> list[tuple[int, float]]:
         scores = self.scores(vector)
         return [(int(self.ids[i]), float(scores[i])) for i in top(scores, limit)]
+
+
+@lru_cache(maxsize=1024)
+def query_vector(query: str) -> np.ndarray:
+    """The embedding of a query, remembered: paging and facet clicks repeat the same query."""
+    vector = embed([query])[0]
+    vector.flags.writeable = False
+    return vector
 
 
 def top(scores: np.ndarray, limit: int) -> np.ndarray:
