@@ -12,6 +12,7 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -95,6 +96,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_all_content()
         _snapshot[:] = content_snapshot()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a rolled-back test must not leave pages it cached."""
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,18 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from d4sme.core.menu import MenuEntry, menu_register
+        from d4sme.core.widgets import options_changed
+
+        from .models import Economy
+
+        # Pages cache their rendered lists of economies; a renamed or new economy retires them.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                options_changed, sender=Economy, dispatch_uid=f"economy-options-{signal}"
+            )
 
         menu_register(
             MenuEntry("registry:organisation-directory", _("Directory"), 50),

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from d4sme.core.content import ContentError, Tally, read_yaml, upsert
+from d4sme.core.widgets import options_changed
 
 from .models import (
     Economy,
@@ -83,6 +84,8 @@ def load_economies(tally: Tally) -> None:
         elif any(getattr(current, k) != v for k, v in values.items()):
             Economy.objects.filter(code=country.alpha_2).update(**values)
             tally["economies updated"] += 1
+    if tally["economies created"] or tally["economies updated"]:
+        options_changed()  # an update() sends no signal: retire the cached economy lists here
 
     known = set(Economy.objects.values_list("code", flat=True))
     for group in data["groupings"]:

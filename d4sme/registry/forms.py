@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from d4sme.core.tasks import email_send
+from d4sme.core.widgets import CachedSelect
 
 from . import selectors
 from .models import Economy, Organisation, OrganisationKind, Region, SizeClass, User
@@ -117,8 +118,11 @@ class DirectoryFilterForm(forms.Form):
         queryset=Economy.objects.order_by("name"),
         to_field_name="code",
         empty_label=_("All economies"),
+        widget=CachedSelect,
     )
-    sector = forms.ChoiceField(label=_("Sector (ISIC section)"), required=False)
+    sector = forms.ChoiceField(
+        label=_("Sector (ISIC section)"), required=False, widget=CachedSelect
+    )
     size_class = forms.ChoiceField(
         label=_("Size class"),
         required=False,

@@ -108,9 +108,25 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A fresh clone has no var/ yet; SQLite cannot create its file without the folder.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A connection is kept for D4SME_SQLITE_CONN_MAX_AGE seconds (default 600), so a request
+    # reuses its process's connection instead of opening the file and running the PRAGMAs again;
+    # 0 opens one per request. WAL mode is a property of the file, set once by the first PRAGMA.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("D4SME_SQLITE_CONN_MAX_AGE", "600"))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Rendered option lists and counted facets are cached. Each process has its own memory cache
+# unless D4SME_CACHE_URL names a shared Redis (redis://host:6379/0), which production should
+# use with several workers so that a change reaches every worker at once.
+CACHE_URL = os.environ.get("D4SME_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "d4sme"}
+    )
+}
 
 AUTH_USER_MODEL = "registry.User"
 AUTHENTICATION_BACKENDS = [

@@ -87,3 +87,32 @@ def test_directory_shows_no_personal_data(client, world):
     html = client.get(reverse("registry:organisation-directory")).content.decode()
     assert "Alpha Bakery" in html
     assert "owner-a@example.org" not in html
+
+
+def test_the_next_page_costs_no_extra_query(client, population, django_assert_num_queries):
+    first = organisation_directory(filters=DirectoryFilters(), page_size=10)
+    with django_assert_num_queries(2):  # the page and its capped count, nothing per row
+        page = organisation_directory(filters=DirectoryFilters(), cursor=first.next_cursor)
+        assert page.next_cursor and page.previous_cursor
+
+
+def test_a_renamed_economy_shows_at_once_in_the_cached_filter(client, content):
+    from d4sme.registry.models import Economy
+
+    url = reverse("registry:organisation-directory")
+    assert "Republic of Korea (renamed)" not in client.get(url).content.decode()
+    korea = Economy.objects.get(code="KR")
+    korea.name = "Republic of Korea (renamed)"
+    korea.save()
+    assert "Republic of Korea (renamed)" in client.get(url).content.decode()
+    # The cached list keeps the selection of each request.
+    html = client.get(url, {"economy": "KR"}).content.decode()
+    assert 'value="KR" selected' in html
+    assert 'value="KR" selected' not in client.get(url, {"economy": "BR"}).content.decode()
+
+
+def test_the_cached_filter_speaks_the_readers_language(client, content):
+    url = reverse("registry:organisation-directory")
+    english = client.get(url, {"sector": "C"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    korean = client.get(url, {"sector": "C"}, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "All sectors" in english and "All sectors" not in korean
