@@ -52,23 +52,27 @@ def design_matrix(columns: dict[str, np.ndarray], categorical: tuple[str, ...] =
     return matrix, model_names, balance_cols
 
 
-def independent_columns(matrix: np.ndarray, tolerance: float = 1e-9) -> list[int]:
+def independent_columns(matrix: np.ndarray, tolerance: float = 1e-8) -> list[int]:
     """The columns to keep so that, with an intercept, none is a linear combination of the
     others (a constant, a duplicate, or the outcome chosen twice), in order; R's ``glm``
-    drops such aliased terms too."""
-    centred = matrix - matrix.mean(axis=0)
-    scale = np.sqrt((centred**2).mean(axis=0))
+    drops such aliased terms too. Works on the k-by-k correlation matrix only."""
+    n = len(matrix)
+    mean = matrix.mean(axis=0)
+    # The covariance from the Gram matrix: no centred copy of a million-row matrix.
+    cov = (matrix.T @ matrix) / n - np.outer(mean, mean)
+    scale = np.sqrt(np.clip(np.diag(cov), 0, None))
+    usable = scale > 1e-12 * np.maximum(1.0, np.abs(mean))
+    safe = np.where(usable, scale, 1.0)
+    corr = cov / np.outer(safe, safe)
     kept: list[int] = []
     for j in range(matrix.shape[1]):
-        if scale[j] <= tolerance:
+        if not usable[j]:
             continue
-        z = centred[:, j] / scale[j]
         if kept:
-            basis = centred[:, kept] / scale[kept]
-            gram = basis.T @ basis
-            coef = np.linalg.lstsq(gram, basis.T @ z, rcond=None)[0]
-            residual = z - basis @ coef
-            if (residual**2).mean() <= 1e-8:
+            g_kk = corr[np.ix_(kept, kept)]
+            g_kj = corr[kept, j]
+            explained = g_kj @ np.linalg.lstsq(g_kk, g_kj, rcond=None)[0]
+            if corr[j, j] - explained <= tolerance:
                 continue
         kept.append(j)
     return kept
