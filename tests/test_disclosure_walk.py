@@ -104,6 +104,8 @@ NOT_AGGREGATES = {
     *("GET /api/v1/exchange/datasets/{pk}/observations", "POST /api/v1/exchange/imports"),
     *("GET /api/v1/exchange/mappings", "PUT /api/v1/exchange/mappings"),
     *("POST /api/v1/exchange/links", "POST /api/v1/exchange/frameworks"),
+    *("exchange:peer-list", "exchange:federation-receive"),
+    *("GET /api/v1/exchange/peers", "POST /api/v1/exchange/peers"),
 }
 
 SMALL = {"TH": 1, "VN": 2, "PH": 3, "MY": 4}  # economies with groups of 1 to 4 firms

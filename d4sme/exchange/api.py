@@ -16,7 +16,7 @@ from d4sme.core.pagination import BoundedLimitOffsetPagination
 from d4sme.monitoring.selectors import indicator_find
 from d4sme.registry.auth import AUTHENTICATED
 
-from . import catalogue, frameworks, selectors, services
+from . import catalogue, federation, frameworks, selectors, services
 from .models import OfficialDataset
 
 router = Router(tags=["exchange"])
@@ -356,3 +356,47 @@ def catalogue_list(request: HttpRequest):
         catalogue.describe(entry, download_urls(request, entry))
         for entry in catalogue.catalogue_entries()
     ]
+
+
+class PeerIn(Schema):
+    code: str = Field(..., min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")
+    name: str = Field(..., min_length=1, max_length=200)
+    url: str = Field("", max_length=200)
+    economy: str = Field("", max_length=2)
+
+
+class PeerOut(Schema):
+    code: str
+    name: str
+    url: str
+    economy: str
+    is_active: bool
+
+
+class PeerCreatedOut(PeerOut):
+    key: str = Field(description="The shared key, given only now; sign submissions with it.")
+
+
+@router.get("/exchange/peers", response={200: list[PeerOut], 403: Error}, auth=AUTHENTICATED)
+def peer_list(request: HttpRequest):
+    """Registered peer instances (their keys are never shown again)."""
+    if not request.user.has_perm("exchange.manage_peers"):
+        raise PermissionDenied("Administrators register peer instances.")
+    return list(selectors.peer_list())
+
+
+@router.post("/exchange/peers", response={201: PeerCreatedOut, 403: Error}, auth=AUTHENTICATED)
+def peer_register(request: HttpRequest, payload: PeerIn):
+    """Register a peer instance and return its shared key, once."""
+    peer, key = federation.peer_register(user=request.user, **payload.dict())
+    return Status(
+        201,
+        {
+            "code": peer.code,
+            "name": peer.name,
+            "url": peer.url,
+            "economy": peer.economy,
+            "is_active": peer.is_active,
+            "key": key,
+        },
+    )

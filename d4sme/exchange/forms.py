@@ -148,3 +148,15 @@ class FrameworkForm(forms.Form):
         ),
     )
     source = forms.CharField(label=_("Source"), required=False, max_length=300)
+
+
+class PeerForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    url = forms.URLField(label=_("Address"), required=False)
+    economy = forms.CharField(
+        label=_("Economy it reports for"),
+        required=False,
+        max_length=2,
+        help_text=_("ISO alpha-2; leave empty for a regional instance."),
+    )

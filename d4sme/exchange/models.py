@@ -281,3 +281,52 @@ class StatisticsImport(TimestampedModel):
         ordering = ["-created_at"]
         verbose_name = _("import of official statistics")
         verbose_name_plural = _("imports of official statistics")
+
+
+class Peer(TimestampedModel):
+    """Another d4sme instance this one exchanges aggregates with: an economy's national
+    instance sending to this regional one, or the regional one this instance reports to.
+
+    Both sides hold the same key; a submission is signed with HMAC-SHA256 over its body.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    url = models.URLField(_("address"), blank=True)
+    economy = models.CharField(
+        _("economy it reports for"),
+        max_length=2,
+        blank=True,
+        help_text=_("ISO alpha-2; a peer may send only its own economy's partitions."),
+    )
+    key = models.CharField(_("shared key"), max_length=128)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("peer instance")
+        verbose_name_plural = _("peer instances")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Receipt(models.Model):
+    """A submission a peer sent, accepted or refused, with the report sent back."""
+
+    peer = models.ForeignKey(Peer, on_delete=models.CASCADE, related_name="receipts")
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    payload_hash = models.CharField(_("payload SHA-256"), max_length=64)
+    accepted = models.BooleanField(_("accepted"), default=False)
+    report = models.JSONField(_("validation report"), default=dict)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+
+    def __str__(self) -> str:
+        return f"{self.peer_id} {self.received_at:%Y-%m-%d %H:%M}"

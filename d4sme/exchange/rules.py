@@ -19,3 +19,5 @@ rules.add_perm("exchange.change_mapping", can_curate)
 rules.add_perm("exchange.link_indicator", can_curate)
 # Published official statistics are open data.
 rules.add_perm("exchange.view_dataset", rules.always_allow)
+# Peer instances and their keys: administrators.
+rules.add_perm("exchange.manage_peers", is_administrator)

@@ -15,6 +15,8 @@ from .models import (
     OfficialDataset,
     OfficialObservation,
     OfficialSeries,
+    Peer,
+    Receipt,
 )
 
 # Series shown beside an indicator, at most, per linked dataset.
@@ -166,3 +168,14 @@ def official_beside(*, indicator_id: int) -> list[Beside]:
             )
         )
     return found
+
+
+def peer_list() -> QuerySet[Peer]:
+    return Peer.objects.annotate(receipt_count=Count("receipts"))
+
+
+def receipt_list(*, peer: Peer | None = None, limit: int = 50) -> list[Receipt]:
+    receipts = Receipt.objects.select_related("peer")
+    if peer is not None:
+        receipts = receipts.filter(peer=peer)
+    return list(receipts[:limit])

@@ -11,6 +11,8 @@ urlpatterns = [
     path("statistics/<int:pk>/links/", views.link_new, name="link-new"),
     path("frameworks/new/", views.framework_new, name="framework-new"),
     path("open-data/", views.catalogue_page, name="catalogue"),
+    path("federation/peers/", views.peer_list, name="peer-list"),
+    path("federation/submissions/", views.federation_receive, name="federation-receive"),
     path("open-data/catalogue.jsonld", views.catalogue_dcat, name="catalogue-dcat"),
     path("open-data/<slug:slug>.<slug:fmt>", views.catalogue_download, name="catalogue-download"),
 ]

@@ -12,13 +12,14 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from d4sme.monitoring.selectors import indicator_find
 from d4sme.reports.disclosure import aggregate
 
-from . import catalogue, frameworks, selectors, services
-from .forms import FrameworkForm, LinkForm, MappingForm, StatisticsImportForm
+from . import catalogue, federation, frameworks, selectors, services
+from .forms import FrameworkForm, LinkForm, MappingForm, PeerForm, StatisticsImportForm
 from .models import CONF_NAMES, FLAG_NAMES
 
 # The names of the download formats, in catalogue.FORMATS order.
@@ -284,4 +285,44 @@ def catalogue_dcat(request: HttpRequest) -> JsonResponse:
     )
     return JsonResponse(
         document, content_type="application/ld+json", json_dumps_params={"ensure_ascii": False}
+    )
+
+
+# Peers authenticate by signing the body with their shared key, not with a session.
+@csrf_exempt
+@require_POST
+def federation_receive(request: HttpRequest) -> JsonResponse:
+    try:
+        outcome = federation.submission_receive(
+            peer_code=request.headers.get(federation.PEER_HEADER, ""),
+            signature=request.headers.get(federation.SIGNATURE_HEADER, ""),
+            body=request.body,
+        )
+    except PermissionDenied as exc:
+        return JsonResponse({"status": "refused", "problems": [str(exc)]}, status=403)
+    return JsonResponse(outcome.report, status=200 if outcome.accepted else 422)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def peer_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("exchange.manage_peers"):
+        raise PermissionDenied(_("Administrators register peer instances."))
+    form = PeerForm(request.POST or None)
+    key = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            peer, key = federation.peer_register(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request, _("%(name)s is registered; give it the key below.") % {"name": peer.name}
+            )
+            form = PeerForm()
+    return render(
+        request,
+        "exchange/peers.html",
+        {"peers": selectors.peer_list(), "form": form, "key": key},
     )

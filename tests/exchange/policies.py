@@ -4,7 +4,12 @@ import base64
 
 from django.urls import reverse
 
-from tests.access import ANALYSTS, EVERYONE, Endpoint
+from tests.access import ACTORS, ANALYSTS, DENIED, EVERYONE, LOGIN, OK, Endpoint
+
+# Peer instances and their keys: administrators only.
+ADMINS = {**dict.fromkeys(ACTORS, DENIED), "anonymous": LOGIN, "admin": OK}
+# A submission is authenticated by its signature, never by a session: unsigned, it is refused.
+SIGNED_ONLY = dict.fromkeys(ACTORS, DENIED)
 
 SDMX_CSV = (
     b"DATAFLOW,freq,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG,CONF_STATUS\r\n"
@@ -47,6 +52,10 @@ PAGES = {
         "GET",
         lambda w: reverse("exchange:catalogue-download", args=[f"official-{w.official.pk}", "csv"]),
         EVERYONE,
+    ),
+    "exchange:peer-list": Endpoint("GET", lambda w: reverse("exchange:peer-list"), ADMINS),
+    "exchange:federation-receive": Endpoint(
+        "POST", lambda w: reverse("exchange:federation-receive"), SIGNED_ONLY
     ),
     "exchange:framework-new": Endpoint(
         "GET", lambda w: reverse("exchange:framework-new"), ANALYSTS
@@ -118,5 +127,12 @@ API = {
             ],
             "indicators": [{"code": "1", "name": "Cloud", "breakdowns": ["size_emp"]}],
         },
+    ),
+    "GET /api/v1/exchange/peers": Endpoint("GET", lambda w: "/api/v1/exchange/peers", ADMINS),
+    "POST /api/v1/exchange/peers": Endpoint(
+        "POST",
+        lambda w: "/api/v1/exchange/peers",
+        ADMINS,
+        lambda w: {"code": "kr-national", "name": "Korea", "economy": "KR"},
     ),
 }
