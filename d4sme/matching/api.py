@@ -1,15 +1,16 @@
 """The matching app's part of the JSON API: a firm's recommended programmes and matching runs."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
+import rules
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from d4sme.core.api import Code, Error, RecordId
 from d4sme.registry.auth import AUTHENTICATED
-from d4sme.registry.selectors import organisation_list
+from d4sme.registry.selectors import membership_organisation_ids, organisation_list
 
 from . import selectors, services
 from .recommend import programme_recommendations
@@ -289,3 +290,157 @@ def job_matches(request: HttpRequest, pk: RecordId):
             }
         )
     return found
+
+
+# -- suppliers and buyers ---------------------------------------------------------------------
+
+Tags = Annotated[list[Annotated[str, Field(max_length=80)]], Field(max_length=50)]
+
+
+class NeedIn(Schema):
+    buyer: RecordId
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    isic_division: Annotated[str, Field(pattern=r"^[0-9]{2}$")]
+    capabilities: Tags = []
+    region: Annotated[str, Field(max_length=10)] = ""
+    suppliers_wanted: Annotated[int, Field(ge=1, le=100)] = 2
+    volume: Annotated[int, Field(ge=1, le=10**9)]
+    max_share: Annotated[float, Field(gt=0, le=1)]
+
+
+class NeedOut(Schema):
+    id: int
+    buyer: int = Field(alias="buyer_id")
+    title: str
+    isic_division: str
+    capabilities: list[str]
+    region: str
+    suppliers_wanted: int
+    volume: int
+    max_share: float
+    is_open: bool
+
+
+class OfferIn(Schema):
+    supplier: RecordId
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    isic_division: Annotated[str, Field(pattern=r"^[0-9]{2}$")]
+    capabilities: Tags = []
+    certifications: Tags = []
+    region: Annotated[str, Field(max_length=10)] = ""
+    capacity: Annotated[int, Field(ge=1, le=10**9)]
+
+
+class OfferOut(Schema):
+    id: int
+    supplier: int = Field(alias="supplier_id")
+    title: str
+    isic_division: str
+    capabilities: list[str]
+    certifications: list[str]
+    region: str
+    capacity: int
+    is_open: bool
+
+
+class SupplierRunIn(Schema):
+    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
+    hhi_ceiling: Annotated[int, Field(ge=1, le=10_000)] = 5000
+
+
+class PairEventOut(Schema):
+    side: str
+    action: str
+    at: datetime
+
+
+class PairOut(Schema):
+    id: int
+    need: int = Field(alias="need_id")
+    offer: int = Field(alias="offer_id")
+    buyer: int = Field(alias="need.buyer_id")
+    supplier: int = Field(alias="offer.supplier_id")
+    volume: int
+    fit: float
+    buyer_status: str
+    supplier_status: str
+    status: str = Field(description="accepted once both sides accept; declined once either does.")
+    events: list[PairEventOut]
+
+    @staticmethod
+    def resolve_events(pair) -> list:
+        return list(pair.events.all())
+
+
+class DecisionIn(Schema):
+    accept: bool
+
+
+def _firm(pk: int):
+    firm = organisation_list(pks=[pk]).first()
+    if firm is None:
+        raise ObjectDoesNotExist
+    return firm
+
+
+@router.post(
+    "/matching/supplier-needs",
+    auth=AUTHENTICATED,
+    response={201: NeedOut, 401: Error, 403: Error, 404: Error, 422: Error},
+)
+def need_create(request: HttpRequest, payload: NeedIn):
+    """Publish what one of the caller's large firms wants from suppliers."""
+    fields = payload.dict(exclude={"buyer"})
+    need = services.supplier_need_create(user=request.auth, buyer=_firm(payload.buyer), **fields)
+    return Status(201, need)
+
+
+@router.post(
+    "/matching/supplier-offers",
+    auth=AUTHENTICATED,
+    response={201: OfferOut, 401: Error, 403: Error, 404: Error, 422: Error},
+)
+def offer_create(request: HttpRequest, payload: OfferIn):
+    """Publish what one of the caller's SMEs can supply."""
+    fields = payload.dict(exclude={"supplier"})
+    offer = services.supplier_offer_create(
+        user=request.auth, supplier=_firm(payload.supplier), **fields
+    )
+    return Status(201, offer)
+
+
+@router.post(
+    "/matching/supplier-runs",
+    auth=AUTHENTICATED,
+    response={201: RunOut, 401: Error, 403: Error, 422: Error},
+)
+def supplier_run(request: HttpRequest, payload: SupplierRunIn):
+    """Propose suppliers for the open needs (the caller's, or all for analysts)."""
+    run = services.supplier_match_run(
+        user=request.auth, seed=payload.seed, hhi_ceiling=payload.hhi_ceiling
+    )
+    return Status(201, run)
+
+
+@router.get(
+    "/matching/supplier-pairs",
+    auth=AUTHENTICATED,
+    response={200: list[PairOut], 401: Error},
+)
+def supplier_pairs(request: HttpRequest):
+    """The pairs proposed to the caller's firms, as buyer or supplier, with their history."""
+    ids = list(membership_organisation_ids(user=request.auth))
+    return list(selectors.supplier_pairs_of(organisation_ids=ids)[:500])
+
+
+@router.post(
+    "/matching/supplier-pairs/{pk}/decision",
+    auth=AUTHENTICATED,
+    response={200: PairOut, 401: Error, 403: Error, 404: Error, 422: Error},
+)
+def supplier_pair_decide(request: HttpRequest, pk: RecordId, payload: DecisionIn):
+    """Accept or decline a proposed pair, as its buyer or its supplier."""
+    pair = selectors.supplier_pair_get(pk=pk)
+    if pair is None or not rules.has_perm("matching.answer_pair", request.auth, pair):
+        raise ObjectDoesNotExist
+    return services.supplier_pair_decide(user=request.auth, pair=pair, accept=payload.accept)

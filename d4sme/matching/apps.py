@@ -24,5 +24,7 @@ class MatchingConfig(AppConfig):
         hook_register(HOME_PANELS, home_recommendations)
         hook_register(FIRM_PROGRAMMES_PAGE, recommendations_page)
         menu_register(
-            MenuEntry("matching:recommendations", _("Programmes for you"), 25, signed_in=True)
+            MenuEntry("matching:recommendations", _("Programmes for you"), 25, signed_in=True),
+            MenuEntry("matching:youth", _("Digital jobs"), 26, signed_in=True),
+            MenuEntry("matching:suppliers", _("Suppliers"), 27, signed_in=True),
         )

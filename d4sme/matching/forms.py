@@ -71,3 +71,55 @@ class RunForm(forms.Form):
             (youth.MAX_FIT, _("Largest total fit (may leave pairs who would rather switch)")),
         ],
     )
+
+
+class NeedForm(forms.Form):
+    buyer = forms.ModelChoiceField(label=_("Firm"), queryset=None)
+    title = forms.CharField(label=_("What you need"), max_length=200)
+    isic_division = forms.RegexField(
+        label=_("Sector (ISIC Rev.4 division, two digits)"), regex=r"^[0-9]{2}$", max_length=2
+    )
+    capabilities = forms.CharField(
+        label=_("Capabilities wanted, separated by commas"), max_length=1000
+    )
+    region = forms.CharField(label=_("Region (ISO 3166-2 code)"), max_length=10, required=False)
+    suppliers_wanted = forms.IntegerField(label=_("Suppliers wanted"), min_value=1, max_value=100)
+    volume = forms.IntegerField(label=_("Volume a year (units)"), min_value=1)
+    max_share = forms.FloatField(
+        label=_("Largest share one supplier may hold (0-1)"), min_value=0.01, max_value=1
+    )
+
+    def __init__(self, *args, organisations, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["buyer"].queryset = organisations
+        if organisations.count() == 1:
+            self.fields["buyer"].initial = organisations.first()
+
+    def clean_capabilities(self) -> list[str]:
+        return _tags(self.cleaned_data["capabilities"])
+
+
+class OfferForm(forms.Form):
+    supplier = forms.ModelChoiceField(label=_("Firm"), queryset=None)
+    title = forms.CharField(label=_("What you offer"), max_length=200)
+    isic_division = forms.RegexField(
+        label=_("Sector (ISIC Rev.4 division, two digits)"), regex=r"^[0-9]{2}$", max_length=2
+    )
+    capabilities = forms.CharField(label=_("Capabilities, separated by commas"), max_length=1000)
+    certifications = forms.CharField(
+        label=_("Certifications, separated by commas"), max_length=1000, required=False
+    )
+    region = forms.CharField(label=_("Region (ISO 3166-2 code)"), max_length=10, required=False)
+    capacity = forms.IntegerField(label=_("Capacity a year (units)"), min_value=1)
+
+    def __init__(self, *args, organisations, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = organisations
+        if organisations.count() == 1:
+            self.fields["supplier"].initial = organisations.first()
+
+    def clean_capabilities(self) -> list[str]:
+        return _tags(self.cleaned_data["capabilities"])
+
+    def clean_certifications(self) -> list[str]:
+        return _tags(self.cleaned_data["certifications"])

@@ -258,3 +258,151 @@ class JobMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate} → {self.job}"
+
+
+# -- suppliers and buyers ---------------------------------------------------------------------
+
+
+class SupplierNeed(models.Model):
+    """What a large firm wants from suppliers, and how much of it one supplier may hold."""
+
+    buyer = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="supplier_needs")
+    title = models.CharField(_("title"), max_length=200)
+    isic_division = models.CharField(_("sector (ISIC Rev.4 division)"), max_length=2)
+    capabilities = models.JSONField(_("capabilities wanted"), default=list, blank=True)
+    region = models.CharField(_("region (ISO 3166-2 code)"), max_length=10, blank=True)
+    suppliers_wanted = models.PositiveSmallIntegerField(_("suppliers wanted"), default=2)
+    volume = models.PositiveIntegerField(_("volume a year (units)"))
+    max_share = models.FloatField(
+        _("largest share one supplier may hold"),
+        help_text=_("Between 0 and 1; 0.5 means no supplier provides more than half."),
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    is_open = models.BooleanField(_("open"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("supplier need")
+        verbose_name_plural = _("supplier needs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_share__gt=0) & Q(max_share__lte=1), name="need_share_0_1"
+            ),
+            models.CheckConstraint(condition=Q(volume__gte=1), name="need_has_volume"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.buyer})"
+
+
+class SupplierOffer(models.Model):
+    """What an SME can supply: capabilities, certifications and capacity."""
+
+    supplier = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="supplier_offers"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    isic_division = models.CharField(_("sector (ISIC Rev.4 division)"), max_length=2)
+    capabilities = models.JSONField(_("capabilities"), default=list, blank=True)
+    certifications = models.JSONField(_("certifications"), default=list, blank=True)
+    region = models.CharField(_("region (ISO 3166-2 code)"), max_length=10, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity a year (units)"))
+    is_open = models.BooleanField(_("open"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("supplier offer")
+        verbose_name_plural = _("supplier offers")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.supplier})"
+
+
+class SupplierRelationship(models.Model):
+    """What a supplier already sells to a buyer each year, from which shares and HHI follow."""
+
+    buyer = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    supplier = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    volume = models.PositiveIntegerField(_("volume a year (units)"))
+    since = models.DateField(_("since"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("supplier relationship")
+        verbose_name_plural = _("supplier relationships")
+        constraints = [
+            models.UniqueConstraint(fields=["buyer", "supplier"], name="one_relationship_a_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} → {self.buyer}"
+
+
+class SupplierPair(models.Model):
+    """A supplier offer proposed for a need by a run, which both sides accept or decline."""
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="supplier_pairs")
+    need = models.ForeignKey(SupplierNeed, on_delete=models.CASCADE, related_name="pairs")
+    offer = models.ForeignKey(SupplierOffer, on_delete=models.CASCADE, related_name="pairs")
+    volume = models.PositiveIntegerField(_("volume proposed"))
+    fit = models.FloatField(_("fit"))
+    buyer_status = models.CharField(
+        max_length=10, choices=MatchStatus.choices, default=MatchStatus.PROPOSED
+    )
+    supplier_status = models.CharField(
+        max_length=10, choices=MatchStatus.choices, default=MatchStatus.PROPOSED
+    )
+
+    class Meta:
+        ordering = ["run", "need", "-fit"]
+        verbose_name = _("proposed supplier")
+        verbose_name_plural = _("proposed suppliers")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "need", "offer"], name="one_pair_a_run")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} → {self.need}"
+
+    @property
+    def status(self) -> str:
+        """Accepted once both sides accept; declined once either declines."""
+        sides = {self.buyer_status, self.supplier_status}
+        if MatchStatus.DECLINED in sides:
+            return MatchStatus.DECLINED
+        if sides == {MatchStatus.ACCEPTED}:
+            return MatchStatus.ACCEPTED
+        return MatchStatus.PROPOSED
+
+    @property
+    def status_label(self) -> str:
+        return MatchStatus(self.status).label
+
+
+class PairEvent(models.Model):
+    """One side's answer to a proposed pair: the pair's history."""
+
+    pair = models.ForeignKey(SupplierPair, on_delete=models.CASCADE, related_name="events")
+    side = models.CharField(
+        max_length=8, choices=[("buyer", _("Buyer")), ("supplier", _("Supplier"))]
+    )
+    action = models.CharField(max_length=10, choices=MatchStatus.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pair", "at", "id"]
+        verbose_name = _("pair event")
+        verbose_name_plural = _("pair events")
+
+    def __str__(self) -> str:
+        return f"{self.pair}: {self.side} {self.action}"

@@ -69,3 +69,14 @@ rules.add_perm(
 )
 # Who applied to a job: the firm that posted it and the programme's managers.
 rules.add_perm("matching.view_job_applicants", is_member_of_job_firm | manages_job_programme)
+
+
+@rules.predicate
+def is_party_to_pair(user, pair) -> bool:
+    """A member of the pair's buyer or of its supplier."""
+    return pair is not None and membership_exists(
+        user=user, organisation_ids=[pair.need.buyer_id, pair.offer.supplier_id]
+    )
+
+
+rules.add_perm("matching.answer_pair", is_party_to_pair)

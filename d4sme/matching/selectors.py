@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import (
     Candidate,
@@ -15,6 +15,9 @@ from .models import (
     Recommendation,
     RunKind,
     RunStatus,
+    SupplierNeed,
+    SupplierOffer,
+    SupplierPair,
 )
 
 if TYPE_CHECKING:
@@ -86,3 +89,36 @@ def youth_runs(*, programme_codes) -> QuerySet[MatchRun]:
 
 def job_match_get(*, pk: int) -> JobMatch | None:
     return JobMatch.objects.select_related("job__organisation", "candidate").filter(pk=pk).first()
+
+
+def supplier_needs_of(*, organisation_ids) -> QuerySet[SupplierNeed]:
+    return SupplierNeed.objects.filter(buyer_id__in=organisation_ids).select_related("buyer")
+
+
+def supplier_offers_of(*, organisation_ids) -> QuerySet[SupplierOffer]:
+    return SupplierOffer.objects.filter(supplier_id__in=organisation_ids).select_related("supplier")
+
+
+def supplier_pairs_of(*, organisation_ids) -> QuerySet[SupplierPair]:
+    """Return the proposed pairs where one of the organisations is the buyer or the supplier."""
+    return (
+        SupplierPair.objects.filter(
+            Q(need__buyer_id__in=organisation_ids) | Q(offer__supplier_id__in=organisation_ids)
+        )
+        .select_related("need__buyer", "offer__supplier", "run")
+        .prefetch_related("events")
+        .order_by("-run__created_at", "need_id", "-fit")
+    )
+
+
+def supplier_pair_get(*, pk: int) -> SupplierPair | None:
+    return (
+        SupplierPair.objects.select_related("need__buyer", "offer__supplier").filter(pk=pk).first()
+    )
+
+
+def supplier_runs(*, user) -> QuerySet[MatchRun]:
+    runs = MatchRun.objects.filter(kind=RunKind.SUPPLIERS)
+    if user.has_perm("matching.refresh_recommendations"):
+        return runs
+    return runs.filter(created_by=user)

@@ -15,9 +15,13 @@ from django.utils.translation import gettext as _
 from d4sme.assessments.selectors import organisation_needs
 from d4sme.programmes.eligibility import Population
 from d4sme.programmes.selectors import recommendable_programmes
-from d4sme.registry.selectors import membership_exists, organisation_profiles
+from d4sme.registry.selectors import (
+    membership_exists,
+    membership_organisation_ids,
+    organisation_profiles,
+)
 
-from . import fit, recommend, youth
+from . import fit, recommend, suppliers, youth
 from .models import (
     Candidate,
     JobApplication,
@@ -25,10 +29,15 @@ from .models import (
     JobPost,
     MatchRun,
     MatchStatus,
+    PairEvent,
     Recommendation,
     RunKind,
     RunStatus,
     SubsidyBudget,
+    SupplierNeed,
+    SupplierOffer,
+    SupplierPair,
+    SupplierRelationship,
 )
 
 if TYPE_CHECKING:
@@ -374,3 +383,174 @@ def job_match_decide(*, user: User, match: JobMatch, accept: bool) -> JobMatch:
     match.status = MatchStatus.ACCEPTED if accept else MatchStatus.DECLINED
     match.save(update_fields=["status"])
     return match
+
+
+# -- suppliers and buyers ---------------------------------------------------------------------
+
+
+def _member_of(user: User, organisation) -> bool:
+    return membership_exists(user=user, organisation_id=organisation.pk)
+
+
+def supplier_need_create(*, user: User, buyer, **fields) -> SupplierNeed:
+    """Publish what a large firm wants from suppliers (its members only)."""
+    if not _member_of(user, buyer):
+        raise PermissionDenied(_("Only the firm's members publish its supplier needs."))
+    if buyer.kind != "large_firm":
+        raise ValidationError({"buyer": _("Large firms publish supplier needs.")})
+    fields["capabilities"] = sorted(
+        {c.strip() for c in fields.get("capabilities", []) if c.strip()}
+    )
+    need = SupplierNeed(buyer=buyer, created_by=user, **fields)
+    need.full_clean()
+    need.save()
+    return need
+
+
+def supplier_offer_create(*, user: User, supplier, **fields) -> SupplierOffer:
+    """Publish what an SME can supply (its members only)."""
+    if not _member_of(user, supplier):
+        raise PermissionDenied(_("Only the firm's members publish its offers."))
+    if supplier.kind != "sme":
+        raise ValidationError({"supplier": _("SMEs publish supplier offers.")})
+    for key in ("capabilities", "certifications"):
+        fields[key] = sorted({c.strip() for c in fields.get(key, []) if c.strip()})
+    offer = SupplierOffer(supplier=supplier, created_by=user, **fields)
+    offer.full_clean()
+    offer.save()
+    return offer
+
+
+def supplier_match_run(
+    *, user: User, seed: int = 0, hhi_ceiling: int = suppliers.DEFAULT_HHI_CEILING
+) -> MatchRun:
+    """Propose suppliers for open needs, solved exactly, and record inputs, solver and HHI.
+
+    Analysts and administrators match every open need; a large firm's members its own.
+    """
+    import ortools
+
+    from .solvers import SupplierProblem, supplier_plan
+
+    if not 0 < hhi_ceiling <= 10_000:
+        raise ValidationError({"hhi_ceiling": _("The HHI ceiling is between 1 and 10,000.")})
+    needs = SupplierNeed.objects.filter(is_open=True).select_related("buyer")
+    if not user.has_perm("matching.refresh_recommendations"):
+        mine = membership_organisation_ids(user=user)
+        needs = needs.filter(buyer_id__in=mine)
+    needs = list(needs.order_by("id"))
+    if not needs:
+        raise PermissionDenied(_("Publish a supplier need before matching suppliers."))
+    offers = list(SupplierOffer.objects.filter(is_open=True).order_by("id"))
+    edges = suppliers.candidate_edges(needs, offers)
+    supplier_ids = sorted({o.supplier_id for o in offers})
+    relationships = list(
+        SupplierRelationship.objects.filter(supplier_id__in=supplier_ids).values_list(
+            "supplier_id", "buyer_id", "volume"
+        )
+    )
+    buyer_ids = sorted({n.buyer_id for n in needs} | {b for _s, b, _v in relationships})
+    s_index = {pk: i for i, pk in enumerate(supplier_ids)}
+    b_index = {pk: i for i, pk in enumerate(buyer_ids)}
+    existing = np.zeros((len(supplier_ids), len(buyer_ids)), dtype=np.int64)
+    for supplier_id, buyer_id, volume in relationships:
+        existing[s_index[supplier_id], b_index[buyer_id]] += volume
+    problem = SupplierProblem(
+        edge_offer=np.array([e.offer for e in edges], dtype=np.int64),
+        edge_need=np.array([e.need for e in edges], dtype=np.int64),
+        edge_fit=np.array([round(100 * e.fit) for e in edges], dtype=np.int64),
+        offer_capacity=np.array([o.capacity for o in offers], dtype=np.int64),
+        offer_supplier=np.array([s_index[o.supplier_id] for o in offers], dtype=np.int64),
+        need_volume=np.array([n.volume for n in needs], dtype=np.int64),
+        need_max_share=np.array([n.max_share for n in needs], dtype=float),
+        need_buyer=np.array([b_index[n.buyer_id] for n in needs], dtype=np.int64),
+        existing=existing,
+        max_buyer_share=hhi_ceiling / 10_000,
+    )
+    plan = supplier_plan(problem, seed=seed) if edges else None
+    volume = plan.volume if plan is not None else np.zeros(0, dtype=np.int64)
+    after = existing.copy()
+    if len(volume):
+        np.add.at(
+            after,
+            (problem.offer_supplier[problem.edge_offer], problem.need_buyer[problem.edge_need]),
+            volume,
+        )
+
+    def hhi_table(before, after_, ids):
+        b, a = suppliers.hhi_rows(before), suppliers.hhi_rows(after_)
+        return {
+            str(pk): [float(b[i]), float(a[i])]
+            for i, pk in enumerate(ids)
+            if before[i].any() or after_[i].any()
+        }
+
+    with transaction.atomic():
+        run = MatchRun.objects.create(
+            kind=RunKind.SUPPLIERS,
+            status=RunStatus.DONE,
+            created_by=user,
+            seed=seed,
+            solver="OR-Tools CP-SAT",
+            solver_version=ortools.__version__,
+            objective_value=float(plan.objective) if plan else 0.0,
+            params={
+                "needs": [n.pk for n in needs],
+                "offers": [o.pk for o in offers],
+                "top_k": suppliers.TOP_K,
+                "weights": suppliers.WEIGHTS,
+                "hhi_ceiling": hhi_ceiling,
+                "relationships": [list(r) for r in relationships],
+            },
+            summary={
+                "status": plan.status if plan else "NO_CANDIDATES",
+                "bound": plan.bound if plan else 0.0,
+                "edges": len(edges),
+                "pairs": int((volume > 0).sum()),
+                "hhi_supplier": hhi_table(existing, after, supplier_ids),
+                "hhi_buyer": hhi_table(existing.T, after.T, buyer_ids),
+            },
+            total=len(needs),
+            done=len(needs),
+            finished_at=timezone.now(),
+        )
+        SupplierPair.objects.bulk_create(
+            SupplierPair(
+                run=run,
+                need=needs[edge.need],
+                offer=offers[edge.offer],
+                volume=int(v),
+                fit=edge.fit,
+            )
+            for edge, v in zip(edges, volume.tolist(), strict=True)
+            if v > 0
+        )
+    return run
+
+
+def supplier_pair_decide(*, user: User, pair: SupplierPair, accept: bool) -> SupplierPair:
+    """Record one side's answer to a proposed pair; once both accept, the relationship grows."""
+    action = MatchStatus.ACCEPTED if accept else MatchStatus.DECLINED
+    sides = []
+    if _member_of(user, pair.need.buyer):
+        sides.append("buyer")
+    if _member_of(user, pair.offer.supplier):
+        sides.append("supplier")
+    if not sides:
+        raise PermissionDenied(_("Only the buyer and the supplier answer a proposed pair."))
+    if pair.status != MatchStatus.PROPOSED:
+        raise ValidationError(_("This pair has already been settled."))
+    with transaction.atomic():
+        for side in sides:
+            setattr(pair, f"{side}_status", action)
+            PairEvent.objects.create(pair=pair, side=side, action=action, user=user)
+        pair.save(update_fields=["buyer_status", "supplier_status"])
+        if pair.status == MatchStatus.ACCEPTED:
+            relationship, _created = SupplierRelationship.objects.get_or_create(
+                buyer=pair.need.buyer,
+                supplier=pair.offer.supplier,
+                defaults={"volume": 0, "since": timezone.localdate()},
+            )
+            relationship.volume += pair.volume
+            relationship.save(update_fields=["volume"])
+    return pair

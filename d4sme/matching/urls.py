@@ -19,4 +19,13 @@ urlpatterns = [
         views.job_match_decide,
         name="job-match-decide",
     ),
+    path("suppliers/", views.suppliers_home, name="suppliers"),
+    path("suppliers/needs/new/", views.need_new, name="need-new"),
+    path("suppliers/offers/new/", views.offer_new, name="offer-new"),
+    path("suppliers/run/", views.suppliers_run, name="suppliers-run"),
+    path(
+        "suppliers/pairs/<int:pk>/<slug:decision>/",
+        views.supplier_pair_decide,
+        name="supplier-pair-decide",
+    ),
 ]

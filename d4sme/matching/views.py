@@ -1,5 +1,6 @@
 """Pages of the matching app: a firm's recommended programmes, and refresh runs with progress."""
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from d4sme.registry.selectors import organisations_of_user
+from d4sme.registry.selectors import organisation_list, organisations_of_user
 
 from . import selectors, services, youth
-from .forms import CandidateForm, JobForm, RunForm
+from .forms import CandidateForm, JobForm, NeedForm, OfferForm, RunForm
 from .recommend import programme_recommendations
 
 
@@ -70,7 +71,26 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             unmatched.append(
                 (candidate if visible else None, youth.REASON_LABELS.get(reason, reason))
             )
-    return render(request, template, {"run": run, "matches": matches, "unmatched": unmatched})
+    hhi = []
+    if run.kind == "suppliers":
+        everyone = request.user.has_perm("matching.refresh_recommendations")
+        mine = {o.pk for o in organisations_of_user(user=request.user)}
+        keys = [int(k) for side in ("hhi_supplier", "hhi_buyer") for k in run.summary.get(side, {})]
+        names = {o.pk: o.legal_name for o in organisation_list(pks=keys)}
+        for side, label in (("hhi_supplier", _("Supplier")), ("hhi_buyer", _("Buyer"))):
+            for pk, (before, after) in run.summary.get(side, {}).items():
+                if everyone or int(pk) in mine:
+                    hhi.append((label, names.get(int(pk), pk), before, after))
+    pairs = (
+        run.supplier_pairs.select_related("need__buyer", "offer__supplier")
+        if run.kind == "suppliers"
+        else []
+    )
+    return render(
+        request,
+        template,
+        {"run": run, "matches": matches, "unmatched": unmatched, "hhi": hhi, "pairs": pairs},
+    )
 
 
 # -- young people and digital jobs ------------------------------------------------------------
@@ -213,3 +233,78 @@ def job_match_decide(request: HttpRequest, pk: int, decision: str) -> HttpRespon
         raise Http404(_("No such proposal."))
     services.job_match_decide(user=request.user, match=match, accept=decision == "accept")
     return redirect("matching:job-detail", pk=match.job_id)
+
+
+# -- suppliers and buyers ---------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def suppliers_home(request: HttpRequest) -> HttpResponse:
+    """A large firm's needs, an SME's offers, and the pairs proposed to either, to answer."""
+    mine = organisations_of_user(user=request.user)
+    ids = [o.pk for o in mine]
+    return render(
+        request,
+        "matching/suppliers_home.html",
+        {
+            "buyers": [o for o in mine if o.kind == "large_firm"],
+            "smes": [o for o in mine if o.kind == "sme"],
+            "needs": selectors.supplier_needs_of(organisation_ids=ids),
+            "offers": selectors.supplier_offers_of(organisation_ids=ids),
+            "pairs": [
+                (pair, pair.need.buyer_id in ids, pair.offer.supplier_id in ids)
+                for pair in selectors.supplier_pairs_of(organisation_ids=ids)[:200]
+            ],
+            "may_run": request.user.has_perm("matching.refresh_recommendations")
+            or any(o.kind == "large_firm" for o in mine),
+            "runs": selectors.supplier_runs(user=request.user)[:10],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_new(request: HttpRequest) -> HttpResponse:
+    firms = organisations_of_user(user=request.user).filter(kind="large_firm")
+    if not firms.exists():
+        raise PermissionDenied(_("Large firms publish supplier needs."))
+    form = NeedForm(request.POST or None, organisations=firms)
+    if request.method == "POST" and form.is_valid():
+        services.supplier_need_create(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your supplier need is published."))
+        return redirect("matching:suppliers")
+    return render(request, "matching/need_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_new(request: HttpRequest) -> HttpResponse:
+    firms = organisations_of_user(user=request.user).filter(kind="sme")
+    if not firms.exists():
+        raise PermissionDenied(_("SMEs publish supplier offers."))
+    form = OfferForm(request.POST or None, organisations=firms)
+    if request.method == "POST" and form.is_valid():
+        services.supplier_offer_create(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your offer is published."))
+        return redirect("matching:suppliers")
+    return render(request, "matching/offer_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def suppliers_run(request: HttpRequest) -> HttpResponse:
+    run = services.supplier_match_run(user=request.user)
+    return redirect("matching:run-detail", pk=run.pk)
+
+
+@login_required
+@require_POST
+def supplier_pair_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    pair = selectors.supplier_pair_get(pk=pk)
+    allowed = pair is not None and rules.has_perm("matching.answer_pair", request.user, pair)
+    if not allowed or decision not in ("accept", "decline"):
+        raise Http404(_("No such proposal."))
+    services.supplier_pair_decide(user=request.user, pair=pair, accept=decision == "accept")
+    messages.success(request, _("Your answer is recorded."))
+    return redirect("matching:suppliers")

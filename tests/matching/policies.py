@@ -33,6 +33,12 @@ THE_CANDIDATE = {**ONLY, "sme_b": OK}
 FIRM_A = {**ONLY, "sme_a": OK}
 PROGRAMME_MANAGERS = {**ONLY, "manager": OK, "admin": OK}
 YOUTH_RUN = {**OWN_RUN, "manager": OK}
+# Supplier needs: the large firm's members (none of the actors; the services' tests cover them).
+LARGE_FIRM = ONLY
+# Runs: a large firm's members for its needs, analysts and administrators for all.
+SUPPLIER_RUN = {**ONLY, "analyst": OK, "admin": OK}
+# A proposed pair: its buyer's and its supplier's (firm A's) members; to others it does not exist.
+PAIR_PARTIES = {**dict.fromkeys(ACTORS, NOT_FOUND), "anonymous": LOGIN, "sme_a": OK}
 
 
 def world(world) -> None:
@@ -71,6 +77,46 @@ def world(world) -> None:
     services.job_apply(user=world.users["sme_b"], job=world.job)
     world.youth_run = services.youth_match_run(user=world.users["manager"], programme=world.scheme)
     world.job_match = world.youth_run.job_matches.get()
+    suppliers_for(world)
+
+
+def suppliers_for(world) -> None:
+    """A large firm (whose member is none of the actors, so that no other app's policy changes)
+    wanting what firm A offers."""
+    from d4sme.matching import services
+    from d4sme.registry.models import Economy, Organisation, OrganisationKind, Role
+    from d4sme.registry.services import membership_grant
+    from tests.conftest import make_user
+
+    manager = make_user("buyer@example.org")
+    world.large_firm = Organisation.objects.create(
+        kind=OrganisationKind.LARGE_FIRM,
+        legal_name="Gamma Motors",
+        economy=Economy.objects.get(code="KR"),
+        isic_division="29",
+        isic_section="C",
+        employees=5000,
+    )
+    membership_grant(user=manager, organisation=world.large_firm, role=Role.LARGE_FIRM_MEMBER)
+    world.need = services.supplier_need_create(
+        user=manager,
+        buyer=world.large_firm,
+        title="Packaging",
+        isic_division="10",
+        capabilities=["packaging"],
+        volume=10,
+        max_share=1,
+    )
+    services.supplier_offer_create(
+        user=world.users["sme_a"],
+        supplier=world.org_a,
+        title="Boxes",
+        isic_division="10",
+        capabilities=["packaging"],
+        capacity=10,
+    )
+    run = services.supplier_match_run(user=world.users["analyst"], hhi_ceiling=10_000)
+    world.supplier_pair = run.supplier_pairs.get()
 
 
 PAGES = {
@@ -102,6 +148,17 @@ PAGES = {
         lambda w: reverse("matching:youth-run", args=[w.scheme.code]),
         PROGRAMME_MANAGERS,
         lambda w: {"mode": "stable"},
+    ),
+    "matching:suppliers": Endpoint("GET", lambda w: reverse("matching:suppliers"), SIGNED_IN),
+    "matching:need-new": Endpoint("GET", lambda w: reverse("matching:need-new"), LARGE_FIRM),
+    "matching:offer-new": Endpoint("GET", lambda w: reverse("matching:offer-new"), SME_MEMBERS),
+    "matching:suppliers-run": Endpoint(
+        "POST", lambda w: reverse("matching:suppliers-run"), SUPPLIER_RUN
+    ),
+    "matching:supplier-pair-decide": Endpoint(
+        "POST",
+        lambda w: reverse("matching:supplier-pair-decide", args=[w.supplier_pair.pk, "accept"]),
+        PAIR_PARTIES,
     ),
     "matching:job-match-decide": Endpoint(
         "POST",
@@ -148,5 +205,45 @@ API = {
     ),
     "GET /api/v1/matching/runs/{pk}/job-matches": Endpoint(
         "GET", lambda w: f"/api/v1/matching/runs/{w.youth_run.pk}/job-matches", YOUTH_RUN
+    ),
+    "POST /api/v1/matching/supplier-needs": Endpoint(
+        "POST",
+        lambda w: "/api/v1/matching/supplier-needs",
+        LARGE_FIRM,
+        lambda w: {
+            "buyer": w.large_firm.pk,
+            "title": "Seats",
+            "isic_division": "29",
+            "capabilities": ["textiles"],
+            "volume": 50,
+            "max_share": 0.5,
+        },
+    ),
+    "POST /api/v1/matching/supplier-offers": Endpoint(
+        "POST",
+        lambda w: "/api/v1/matching/supplier-offers",
+        FIRM_A,
+        lambda w: {
+            "supplier": w.org_a.pk,
+            "title": "Bread",
+            "isic_division": "10",
+            "capabilities": ["baking"],
+            "capacity": 20,
+        },
+    ),
+    "POST /api/v1/matching/supplier-runs": Endpoint(
+        "POST",
+        lambda w: "/api/v1/matching/supplier-runs",
+        SUPPLIER_RUN,
+        lambda w: {"hhi_ceiling": 10_000},
+    ),
+    "GET /api/v1/matching/supplier-pairs": Endpoint(
+        "GET", lambda w: "/api/v1/matching/supplier-pairs", SIGNED_IN
+    ),
+    "POST /api/v1/matching/supplier-pairs/{pk}/decision": Endpoint(
+        "POST",
+        lambda w: f"/api/v1/matching/supplier-pairs/{w.supplier_pair.pk}/decision",
+        PAIR_PARTIES,
+        lambda w: {"accept": True},
     ),
 }
