@@ -242,32 +242,34 @@ def nearest_neighbour_match(
     caliper_width = None
     if caliper is not None:
         caliper_width = float(caliper) * float(np.std(scores, ddof=1))
-    strata = np.zeros(n, dtype=np.int64) if strata is None else np.asarray(strata)
-    _, stratum_code = np.unique(strata, return_inverse=True)
+    if strata is None:
+        groups = [(np.flatnonzero(treated), np.flatnonzero(~treated))]
+    else:
+        _, stratum_code = np.unique(np.asarray(strata), return_inverse=True)
+        groups = []
+        for code in np.unique(stratum_code[treated]):
+            in_stratum = stratum_code == code
+            groups.append(
+                (np.flatnonzero(in_stratum & treated), np.flatnonzero(in_stratum & ~treated))
+            )
 
-    all_t, all_c, all_round = [], [], []
-    for code in np.unique(stratum_code[treated]):
-        in_stratum = stratum_code == code
-        t_rows = np.flatnonzero(in_stratum & treated)
-        c_rows = np.flatnonzero(in_stratum & ~treated)
+    all_t, all_c = [], []
+    for t_rows, c_rows in groups:
         if len(c_rows) == 0:
             continue
-        # Controls sorted by score, data order among equal scores.
-        c_order = np.lexsort((c_rows, scores[c_rows]))
-        c_rows = c_rows[c_order]
+        # Controls sorted by score; a stable sort keeps data order among equal scores.
+        c_rows = c_rows[np.argsort(scores[c_rows], kind="stable")]
         c_sorted = scores[c_rows]
         # Treated visited by score (largest first by default), data order among ties.
         key = -scores[t_rows] if order == "largest" else scores[t_rows]
-        t_rows = t_rows[np.lexsort((t_rows, key))]
+        t_rows = t_rows[np.argsort(key, kind="stable")]
         t_scores = scores[t_rows]
         if replace:
             tp, cp = _nearest_with_replacement(t_scores, c_sorted, ratio, caliper_width)
-            rounds = np.zeros(len(tp), dtype=np.int64)
         else:
-            tp, cp, rounds = _greedy_without_replacement(t_scores, c_sorted, ratio, caliper_width)
+            tp, cp, _rounds = _greedy_without_replacement(t_scores, c_sorted, ratio, caliper_width)
         all_t.append(t_rows[tp])
         all_c.append(c_rows[cp])
-        all_round.append(rounds)
 
     t_out = np.concatenate(all_t) if all_t else np.empty(0, dtype=np.int64)
     c_out = np.concatenate(all_c) if all_c else np.empty(0, dtype=np.int64)
@@ -284,7 +286,9 @@ def nearest_neighbour_match(
         np.add.at(weights, c_out, share)
         controls = np.unique(c_out)
         weights[controls] *= len(controls) / weights[controls].sum()
-    unmatched = np.setdiff1d(np.flatnonzero(treated), t_out)
+    left_out = treated.copy()
+    left_out[t_out] = False
+    unmatched = np.flatnonzero(left_out)
     return Matching(t_out, c_out, subclass.astype(np.int64), weights, unmatched)
 
 
