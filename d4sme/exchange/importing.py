@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -151,7 +151,13 @@ def map_table(table: Table, spec: dict | None = None) -> Mapped:
     unknown: dict[tuple[str, str], list] = {}
     cache_: dict[tuple[int, str], str | None] = {}
     seen: set[tuple[int, str]] = set()
+    translated: dict[tuple[str, ...], tuple[str, ...]] = {}  # a file's key -> its codes
     for cell in table.cells:
+        key_t = translated.get(cell.key)
+        if key_t is not None:
+            index = mapped.series[key_t]
+            _observe(mapped, problems, seen, cell, index, key_t)
+            continue
         key = []
         bad = False
         for position, dim, table_map, as_labels in translators:
@@ -177,24 +183,9 @@ def map_table(table: Table, spec: dict | None = None) -> Mapped:
             key.append(code)
         if bad:
             continue
-        key_t = tuple(key)
+        key_t = translated[cell.key] = tuple(key)
         index = mapped.series.setdefault(key_t, len(mapped.series))
-        if (index, cell.period) in seen:
-            problems.append(
-                _("%(where)s: a second value for %(key)s in %(period)s.")
-                % {"where": where_text(cell.where), "key": ".".join(key_t), "period": cell.period}
-            )
-            continue
-        seen.add((index, cell.period))
-        if cell.value is not None and cell.conf_status in WITHHELD:
-            problems.append(
-                _("%(where)s: the value is marked confidential (%(status)s) but is given.")
-                % {"where": where_text(cell.where), "status": cell.conf_status}
-            )
-            continue
-        mapped.observations.append(
-            (index, cell.period, cell.value, cell.obs_flag, cell.conf_status)
-        )
+        _observe(mapped, problems, seen, cell, index, key_t)
     for (dim, value), places in unknown.items():
         more = len(places) - SAME_PROBLEM_SHOWN
         problems.append(
@@ -210,6 +201,24 @@ def map_table(table: Table, spec: dict | None = None) -> Mapped:
             for code, label in codes.items():
                 mapped.labels[dim].setdefault(code, label)
     return mapped
+
+
+def _observe(mapped: Mapped, problems: list[str], seen: set, cell, index: int, key_t) -> None:
+    """Add one cell of series ``index`` to the mapped file, or its problem."""
+    if (index, cell.period) in seen:
+        problems.append(
+            _("%(where)s: a second value for %(key)s in %(period)s.")
+            % {"where": where_text(cell.where), "key": ".".join(key_t), "period": cell.period}
+        )
+        return
+    seen.add((index, cell.period))
+    if cell.value is not None and cell.conf_status in WITHHELD:
+        problems.append(
+            _("%(where)s: the value is marked confidential (%(status)s) but is given.")
+            % {"where": where_text(cell.where), "status": cell.conf_status}
+        )
+        return
+    mapped.observations.append((index, cell.period, cell.value, cell.obs_flag, cell.conf_status))
 
 
 def _identity(request: StatisticsImport, table: Table) -> tuple[str, str]:
@@ -317,14 +326,9 @@ def statistics_write(
     if any(pk is None for pk in ids):  # a database that returns no keys from a bulk insert
         by_text = dict(OfficialSeries.objects.filter(dataset=dataset).values_list("key_text", "pk"))
         ids = [by_text[s.key_text] for s in series_rows]
-    OfficialObservation.objects.bulk_create(
-        (
-            OfficialObservation(
-                series_id=ids[index], period=period, value=value, obs_flag=flag, conf_status=conf
-            )
-            for index, period, value, flag, conf in mapped.observations
-        ),
-        batch_size=BATCH,
+    observations_insert(
+        (ids[index], period, value, flag, conf)
+        for index, period, value, flag, conf in mapped.observations
     )
     OfficialCode.objects.bulk_create(
         OfficialCode(
@@ -339,6 +343,28 @@ def statistics_write(
     request.dataset = dataset
     request.save(update_fields=["dataset", "updated_at"])
     return len(mapped.observations)
+
+
+def observations_insert(rows) -> None:
+    """Insert (series id, period, value, OBS_FLAG, CONF_STATUS) rows in batches of plain
+    parameterised INSERTs: a national file holds hundreds of thousands of cells, and building
+    a model instance for each takes most of the time of ``bulk_create``."""
+    quote = connection.ops.quote_name
+    meta = OfficialObservation._meta
+    columns = ", ".join(
+        quote(meta.get_field(name).column)
+        for name in ("series", "period", "value", "obs_flag", "conf_status")
+    )
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s)"
+    batch: list[tuple] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            batch.append(row)
+            if len(batch) == BATCH:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
 
 
 def statistics_done(job: ImportJob) -> str:

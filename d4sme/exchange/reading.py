@@ -157,6 +157,8 @@ def parse_value(text: str) -> float | None:
 def parse_flags(text: str, conf: str = "") -> tuple[str, str, list[str]]:
     """Return (OBS_FLAG, CONF_STATUS, unknown flags) of a flag cell; Eurostat's ``@C`` and a
     spreadsheet's ``c`` mean confidential."""
+    if not text:
+        return "", conf, []
     text = text.strip()
     for mark in CONFIDENTIAL_MARKS:
         if mark in text:
