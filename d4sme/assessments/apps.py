@@ -8,17 +8,19 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessments")
 
     def ready(self) -> None:
-        from d4sme.core.hooks import ORGANISATION_BARRIERS, hook_register
+        from d4sme.core.hooks import HOME_PANELS, ORGANISATION_BARRIERS, hook_register
         from d4sme.core.menu import MenuEntry, menu_register
         from d4sme.reports.imports import import_kind_register
         from d4sme.reports.pdf import pdf_source_register
 
         from . import rules  # noqa: F401  (registers the permissions)
         from .imports import KIND, RESPONSES
+        from .panels import home_steps
         from .reports import PDF_SOURCE, REPORT_PDF
         from .selectors import organisation_barriers_latest
 
         hook_register(ORGANISATION_BARRIERS, organisation_barriers_latest)
+        hook_register(HOME_PANELS, home_steps)
         import_kind_register(KIND, RESPONSES)
         pdf_source_register(PDF_SOURCE, REPORT_PDF)
         menu_register(MenuEntry("assessments:home", _("Assessments"), 20))
