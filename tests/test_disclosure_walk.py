@@ -36,6 +36,7 @@ NOT_AGGREGATES = {
     *("evaluation:evaluation-list", "evaluation:evaluation-create", "evaluation:evaluation-run"),
     *("evaluation:evaluation-approve", "GET /api/v1/evaluations", "POST /api/v1/evaluations"),
     *("POST /api/v1/evaluations/{pk}/run", "POST /api/v1/evaluations/{pk}/approve"),
+    "POST /api/v1/evaluations/outcomes",
     *("password_reset_done", "password_reset_confirm", "password_reset_complete"),
     *("registry:organisation-directory", "registry:organisation-register"),
     *("registry:region-options", "registry:organisation-detail", "registry:organisation-edit"),

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from d4sme.core.api import Error, RecordId, Text
+from d4sme.core.api import Error, RecordId, Text, Year
 from d4sme.programmes.selectors import programmes_with_participants
 from d4sme.registry.auth import AUTHENTICATED, caller
 from d4sme.reports.disclosure import aggregate
@@ -47,6 +47,25 @@ class EvaluationIn(Schema):
     horizon: int = Field(1, ge=1, le=10)
     control_group: Literal["nevertreated", "notyettreated"] = "nevertreated"
     seed: int = Field(20240601, ge=0, le=2**31 - 1)
+
+
+class OutcomeRowIn(Schema):
+    organisation: RecordId = Field(description="The registered firm's id.")
+    year: Year
+    sales: float | None = Field(None, ge=0, le=1e15)
+    employment: int | None = Field(None, ge=0, le=10_000_000)
+    operating: bool = Field(True, description="False once the firm has closed.")
+
+
+class OutcomesIn(Schema):
+    source: str = Field(
+        ..., min_length=2, max_length=200, description="Where the figures come from."
+    )
+    rows: list[OutcomeRowIn] = Field(..., min_length=1, max_length=10_000)
+
+
+class OutcomesOut(Schema):
+    written: int
 
 
 class BalanceOut(Schema):
@@ -198,6 +217,28 @@ def _visible(request: HttpRequest, pk: int) -> tuple[Evaluation, object]:
 def evaluation_index(request: HttpRequest):
     """Evaluations you may read: approved ones, and every one for analysts."""
     return [_summary(e) for e in evaluation_list(user=caller(request))[:500]]
+
+
+@router.post(
+    "/evaluations/outcomes",
+    auth=AUTHENTICATED,
+    response={200: OutcomesOut, 401: Error, 403: Error, 422: Error},
+)
+def outcomes_record(request: HttpRequest, payload: OutcomesIn):
+    """Record firms' yearly sales, persons employed and survival, which evaluations compare
+    (analysts); a firm-year already recorded is replaced. All rows land, or none."""
+    rows = [
+        {
+            "organisation_id": r.organisation,
+            "year": r.year,
+            "sales": r.sales,
+            "employment": r.employment,
+            "operating": r.operating,
+        }
+        for r in payload.rows
+    ]
+    written = services.firm_outcomes_import(user=request.auth, rows=rows, source=payload.source)
+    return {"written": written}
 
 
 @router.get("/evaluations/{pk}", response={200: EvaluationOut, 404: Error})

@@ -199,3 +199,30 @@ def firm_outcomes_record(*, rows: list[dict], source: str = "") -> int:
             update_fields=["sales", "employment", "operating", "source"],
         )
     return len(objects)
+
+
+def firm_outcomes_import(*, user, rows: list[dict], source: str) -> int:
+    """Record yearly outcomes of registered firms (analysts), all rows or none; return how many
+    were written. Every firm must be a registered SME or large firm."""
+    from d4sme.registry.selectors import organisation_profiles
+
+    _require_manager(user)
+    ids = {r["organisation_id"] for r in rows}
+    known = {p["id"] for p in organisation_profiles(pks=ids, kinds=("sme", "large_firm"))}
+    unknown = sorted(ids - known)
+    if unknown:
+        raise ValidationError(
+            {"rows": _("No registered firm has these ids: %s") % ", ".join(map(str, unknown[:20]))}
+        )
+    seen = set()
+    for r in rows:
+        key = (r["organisation_id"], r["year"])
+        if key in seen:
+            raise ValidationError(
+                {
+                    "rows": _("Firm %(id)s has two rows for %(year)s.")
+                    % {"id": key[0], "year": key[1]}
+                }
+            )
+        seen.add(key)
+    return firm_outcomes_record(rows=rows, source=source[:200])

@@ -82,4 +82,13 @@ API = {
     "POST /api/v1/evaluations/{pk}/approve": Endpoint(
         "POST", lambda w: f"/api/v1/evaluations/{w.evaluation_done.pk}/approve", ANALYSTS_WRITE
     ),
+    "POST /api/v1/evaluations/outcomes": Endpoint(
+        "POST",
+        lambda w: "/api/v1/evaluations/outcomes",
+        API_CREATE,
+        lambda w: {
+            "source": "Business register extract",
+            "rows": [{"organisation": w.org_a.pk, "year": 2024, "employment": 6}],
+        },
+    ),
 }

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from d4sme.evaluation import services
-from d4sme.evaluation.models import EffectEstimate, Evaluation, EvaluationStatus
+from d4sme.evaluation.models import EffectEstimate, Evaluation, EvaluationStatus, FirmOutcome
 from tests.conftest import PASSWORD
 from tests.evaluation.conftest import EFFECT, build_programme
 
@@ -218,3 +218,34 @@ def test_the_programme_page_links_its_latest_approved_evaluation(client, world, 
     assert "Impact evaluation" in text
     assert reverse("evaluation:evaluation-brief", args=[evaluation.pk]) in text
     assert "evidence step 3 of 6" in text
+
+
+def test_analysts_record_firm_outcomes_through_the_api_all_or_nothing(client, world):
+    client.login(username="analyst@example.org", password=PASSWORD)
+    url = reverse("api:outcomes_record")
+    rows = [
+        {"organisation": world.org_a.pk, "year": 2023, "employment": 5, "sales": 120000},
+        {"organisation": world.org_a.pk, "year": 2024, "employment": 0, "operating": False},
+    ]
+    done = client.post(url, {"source": "Register", "rows": rows}, content_type="application/json")
+    assert done.status_code == 200 and done.json() == {"written": 2}
+    assert FirmOutcome.objects.get(organisation=world.org_a, year=2024).operating is False
+    bad = rows + [{"organisation": 999999, "year": 2024}]
+    refused = client.post(url, {"source": "Register", "rows": bad}, content_type="application/json")
+    assert refused.status_code == 422
+    twice = [rows[0], rows[0]]
+    assert (
+        client.post(
+            url, {"source": "R", "rows": twice}, content_type="application/json"
+        ).status_code
+        == 422
+    )
+    assert FirmOutcome.objects.count() == 2
+    client.logout()
+    client.login(username="manager@example.org", password=PASSWORD)
+    assert (
+        client.post(
+            url, {"source": "Register", "rows": rows}, content_type="application/json"
+        ).status_code
+        == 403
+    )
