@@ -390,3 +390,26 @@ def organisation_needs(*, organisation_ids: Collection[int]) -> dict[int, Organi
             supports=frozenset(code for rule in fired for code in rule.support),
         )
     return found
+
+
+def overall_scores_by_year(
+    *, organisation_ids: Collection[int], instrument: str
+) -> dict[tuple[int, int], float]:
+    """Return {(organisation id, year): overall score} of the firms' submitted responses to the
+    instrument, the latest response of each year standing for that year."""
+    ids = list(organisation_ids)
+    found: dict[tuple[int, int], float] = {}
+    for start in range(0, len(ids), 900):
+        rows = (
+            Response.objects.filter(
+                organisation_id__in=ids[start : start + 900],
+                version__instrument_id=instrument,
+                status=ResponseStatus.SUBMITTED,
+                overall__isnull=False,
+            )
+            .order_by("submitted_at", "id")
+            .values_list("organisation_id", "submitted_at", "overall")
+        )
+        for organisation_id, submitted_at, overall in rows:
+            found[(organisation_id, submitted_at.year)] = overall
+    return found

@@ -13,6 +13,7 @@ from importlib.metadata import version
 
 import numpy as np
 
+from d4sme.assessments.selectors import overall_scores_by_year
 from d4sme.programmes.selectors import programme_eligible_firm_ids, programme_participants
 from d4sme.registry.selectors import organisation_profiles
 
@@ -22,6 +23,9 @@ from .rating import Facts, Rating, rate
 from .selectors import outcome_panel
 
 LIBRARIES = ("numpy", "scipy", "statsmodels", "moderndid")
+
+# The questionnaire whose overall score is the "maturity_score" outcome.
+MATURITY_INSTRUMENT = "dma-sme"
 
 # Categorical covariates; every other covariate is a number.
 CATEGORICAL = ("sector",)
@@ -70,7 +74,9 @@ def _value(record, outcome: str):
     """The outcome from one firm-year record (sales, employment, operating)."""
     if record is None:
         return None
-    sales, employment, operating = record
+    sales, employment, operating = record[:3]
+    if outcome == "maturity_score":
+        return None if len(record) < 4 or record[3] is None else float(record[3])
     if outcome == "survival":
         return 1.0 if operating else 0.0
     if outcome == "employment":
@@ -79,6 +85,8 @@ def _value(record, outcome: str):
 
 
 def _participation_value(p: dict, outcome: str, when: str):
+    if outcome == "maturity_score":
+        return None  # measured by assessments, in the firm-year panel only
     if outcome == "survival":
         if when == "before":
             return 1.0
@@ -110,6 +118,14 @@ def collect(evaluation) -> Firms:
     firms = list(participants) + pool
     profiles = {p["id"]: p for p in organisation_profiles(pks=firms)}
     panel = outcome_panel(organisation_ids=firms)
+    if evaluation.outcome == "maturity_score":
+        scores = overall_scores_by_year(organisation_ids=firms, instrument=MATURITY_INSTRUMENT)
+        for key, score in scores.items():
+            panel[key] = (*panel.get(key, (None, None, True)), score)
+        # A firm-year with outcomes but no assessment has no score.
+        for key, record in panel.items():
+            if len(record) == 3:
+                panel[key] = (*record, None)
     definition = {
         "rule": "registry SMEs that never took part in the programme and met its eligibility "
         "rules at the first cohort's entry",

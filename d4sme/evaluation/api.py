@@ -26,7 +26,7 @@ class EvaluationIn(Schema):
     programme: str = Field(..., max_length=80, description="The programme's code.")
     title: str = Field(..., min_length=3, max_length=200)
     question: Text = Field(..., min_length=3)
-    outcome: Literal["sales", "employment", "survival"]
+    outcome: Literal["sales", "employment", "survival", "maturity_score"]
     design: Literal["psm_did", "cs_staggered", "descriptive"]
     covariates: list[
         Literal[

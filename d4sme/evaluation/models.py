@@ -15,6 +15,7 @@ class Outcome(models.TextChoices):
     SALES = "sales", _("Sales")
     EMPLOYMENT = "employment", _("Persons employed")
     SURVIVAL = "survival", _("Survival (still operating)")
+    MATURITY = "maturity_score", _("Digital maturity score (assessment)")
 
 
 class Design(models.TextChoices):

@@ -1,5 +1,7 @@
 """Planning, running, rating, approving and publishing evaluations of a programme."""
 
+from datetime import UTC
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -249,3 +251,41 @@ def test_analysts_record_firm_outcomes_through_the_api_all_or_nothing(client, wo
         ).status_code
         == 403
     )
+
+
+def test_the_maturity_score_outcome_reads_assessments_by_year(world, evaluated):
+    from datetime import datetime
+
+    import numpy as np
+
+    from d4sme.assessments.models import Instrument, Response, ResponseStatus
+
+    programme, entry, _ = evaluated
+    version = Instrument.objects.get(pk="dma-sme").current_version()
+    rng = np.random.default_rng(3)
+    responses = []
+    firms = list(FirmOutcome.objects.filter(year=2020).select_related("organisation"))
+    for outcome in firms:
+        firm = outcome.organisation
+        base = 30 + firm.employees * 0.5 + rng.normal(0, 2)
+        for year in range(2019, 2025):
+            score = base + 1.5 * (year - 2019) + rng.normal(0, 1)
+            if firm.pk in entry and year >= entry[firm.pk]:
+                score += 8.0
+            responses.append(
+                Response(
+                    version=version,
+                    organisation=firm,
+                    status=ResponseStatus.SUBMITTED,
+                    submitted_at=datetime(year, 6, 1, tzinfo=UTC),
+                    overall=round(score, 2),
+                )
+            )
+    Response.objects.bulk_create(responses)
+    evaluation = run(
+        world,
+        plan(world, programme, outcome="maturity_score", covariates=["outcome_before", "sector"]),
+    )
+    assert evaluation.summary["participants_with_outcomes"] == len(entry)
+    estimate = did(evaluation)
+    assert estimate.ci_low <= 8.0 <= estimate.ci_high
