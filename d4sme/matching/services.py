@@ -430,7 +430,7 @@ def supplier_match_run(
     """
     import ortools
 
-    from .solvers import SupplierProblem, supplier_plan
+    from .solvers import SUPPLIER_SOLVER, SupplierProblem, supplier_plan
 
     if not 0 < hhi_ceiling <= 10_000:
         raise ValidationError({"hhi_ceiling": _("The HHI ceiling is between 1 and 10,000.")})
@@ -491,7 +491,7 @@ def supplier_match_run(
             status=RunStatus.DONE,
             created_by=user,
             seed=seed,
-            solver="OR-Tools CP-SAT",
+            solver=SUPPLIER_SOLVER,
             solver_version=ortools.__version__,
             objective_value=float(plan.objective) if plan else 0.0,
             params={
