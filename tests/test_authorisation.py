@@ -10,6 +10,7 @@ import json
 import pkgutil
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -674,6 +675,8 @@ def build_access_world(world):
     for policies in APP_POLICIES:
         if hasattr(policies, "world"):
             policies.world(world)
+    for actor in ACTORS:
+        client_for(world, actor)  # sign each actor in once, inside the world's transaction
     return world
 
 
@@ -768,9 +771,18 @@ def render_job_done(user, response):
 
 
 def client_for(world, actor: str) -> Client:
+    """A fresh client signed in as ``actor``. The world signs each actor in once (its session
+    row lives in the world's transaction); each test's client carries that session's cookie, so
+    a test that logs out or switches language leaves the next one untouched."""
     client = Client()
-    if actor != "anonymous":
-        client.force_login(world.user(actor))
+    if actor == "anonymous":
+        return client
+    sessions = world.__dict__.setdefault("sessions", {})
+    if actor not in sessions:
+        signer = Client()
+        signer.force_login(world.user(actor))
+        sessions[actor] = signer.cookies[settings.SESSION_COOKIE_NAME].value
+    client.cookies[settings.SESSION_COOKIE_NAME] = sessions[actor]
     return client
 
 
