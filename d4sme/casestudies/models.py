@@ -96,6 +96,10 @@ class Case(TimestampedModel):
         ordering = ["-published_at", "-id"]
         indexes = [
             models.Index(fields=["status", "-published_at"]),
+            # The list without a query: featured first, then the latest.
+            models.Index(
+                fields=["status", "-featured", "-published_at", "-id"], name="case_listing_idx"
+            ),
             # The latest change tells whether cached facet counts still hold.
             models.Index(fields=["updated_at"], name="case_updated_idx"),
         ]

@@ -75,7 +75,15 @@ def case_search(filters: CaseFilters, limit: int = 50) -> list[tuple[Case, float
     """Published cases matching the filters, ranked by the query when there is one."""
     cases = filtered(filters).select_related("economy").defer(*UNSHOWN)
     if not filters.q.strip():
-        return [(c, 0.0) for c in cases.order_by("-featured", "-published_at", "-id")[:limit]]
+        # The page's ids first, from the narrow columns; then those cases whole. (On SQLite a
+        # column stored after the vectors is read through them, row by row.)
+        ids = list(
+            filtered(filters)
+            .order_by("-featured", "-published_at", "-id")
+            .values_list("pk", flat=True)[:limit]
+        )
+        by_id = cases.in_bulk(ids)
+        return [(by_id[i], 0.0) for i in ids]
     ranking = search.MODES.get(filters.mode, search.combined)(filters.q, limit=200)
     allowed = set(
         filtered(filters).filter(pk__in=[i for i, _s in ranking]).values_list("pk", flat=True)
