@@ -22,7 +22,8 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    var = tmp_path_factory.mktemp("var")
+    # As on a fresh clone, the var folder does not exist yet: migrate must create it.
+    var = tmp_path_factory.mktemp("clone") / "var"
     skip = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
     env = {k: v for k, v in os.environ.items() if k not in skip}
     env.update(
@@ -33,7 +34,8 @@ def server(tmp_path_factory):
         D4SME_ALLOWED_HOSTS="127.0.0.1",
     )
     for command in (["migrate", "--no-input", "-v0"], ["collectstatic", "--no-input", "-v0"]):
-        subprocess.run([BIN / "d4sme", *command], env=env, check=True)
+        done = subprocess.run([BIN / "d4sme", *command], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, f"d4sme {command[0]} failed:\n{done.stderr}"
     port = free_port()
     log = (var / "gunicorn.log").open("wb")
     process = subprocess.Popen(
@@ -65,6 +67,11 @@ def server(tmp_path_factory):
         process.kill()
         process.wait()
     log.close()
+
+
+def test_a_fresh_clone_migrates_without_creating_its_var_folder_first(server):
+    _base, var = server
+    assert (var / "d4sme.sqlite3").stat().st_size > 0
 
 
 def test_gunicorn_serves_the_home_page(server):

@@ -46,18 +46,3 @@ def test_passwords_are_hashed_with_argon2_outside_tests():
         "pt",
         "es",
     }
-
-
-def test_a_fresh_clone_migrates_without_creating_its_var_folder_first(tmp_path):
-    var = tmp_path / "not-yet-there"
-    skip = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
-    env = {k: v for k, v in os.environ.items() if k not in skip}
-    env.update(DJANGO_SETTINGS_MODULE="d4sme.settings.development", D4SME_VAR_DIR=str(var))
-    result = subprocess.run(
-        [sys.executable, "-m", "d4sme.cli", "migrate", "--no-input", "-v0"],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr
-    assert (var / "d4sme.sqlite3").stat().st_size > 0
