@@ -188,3 +188,24 @@ def test_the_api_gives_each_part_and_rule_to_members_only(client, baker):
     assert item["entry_reasons"][0]["criterion"] == "economy"
     client.force_login(make_user("stranger@example.org"))
     assert client.get(url).status_code == 404
+
+
+def test_an_analyst_queues_the_refresh_and_follows_its_progress(client, world, baker, monkeypatch):
+    from d4sme.matching import recommend
+    from d4sme.matching.tasks import recommendations_refresh_task
+
+    # Embedding every seeded programme is the text part's test's business, not this one's.
+    monkeypatch.setattr(recommend, "programme_vectors_refresh", lambda programmes: 0)
+
+    client.force_login(world.users["analyst"])
+    response = client.post(reverse("matching:refresh"))
+    run = MatchRun.objects.get()
+    assert response["Location"] == reverse("matching:run-detail", args=[run.pk])
+    queued = client.get(response["Location"]).content.decode()
+    assert "Queued" in queued and 'hx-trigger="every 1s"' in queued
+    assert recommendations_refresh_task.call(run_id=run.pk) is True
+    done = client.get(response["Location"]).content.decode()
+    assert "Done" in done and 'hx-trigger="every 1s"' not in done
+    assert Recommendation.objects.filter(organisation=baker[1]).exists()
+    client.force_login(baker[0])
+    assert client.post(reverse("matching:refresh")).status_code == 403
