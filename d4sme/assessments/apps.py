@@ -8,7 +8,12 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessments")
 
     def ready(self) -> None:
-        from d4sme.core.hooks import HOME_PANELS, ORGANISATION_BARRIERS, hook_register
+        from d4sme.core.hooks import (
+            HOME_PANELS,
+            ORGANISATION_BARRIERS,
+            ORGANISATION_FACTS,
+            hook_register,
+        )
         from d4sme.core.menu import MenuEntry, menu_register
         from d4sme.reports.imports import import_kind_register
         from d4sme.reports.pdf import pdf_source_register
@@ -17,10 +22,11 @@ class AssessmentsConfig(AppConfig):
         from .imports import KIND, RESPONSES
         from .panels import home_steps
         from .reports import PDF_SOURCE, REPORT_PDF
-        from .selectors import organisation_barriers_latest
+        from .selectors import organisation_barriers_latest, organisation_facts
 
         hook_register(ORGANISATION_BARRIERS, organisation_barriers_latest)
         hook_register(HOME_PANELS, home_steps)
+        hook_register(ORGANISATION_FACTS, organisation_facts)
         import_kind_register(KIND, RESPONSES)
         pdf_source_register(PDF_SOURCE, REPORT_PDF)
         menu_register(MenuEntry("assessments:home", _("Assessments"), 20))

@@ -23,6 +23,7 @@ from d4sme.registry.selectors import (
     membership_organisation_ids,
     organisation_list,
     organisations_of_user,
+    vocabulary_terms,
 )
 from d4sme.reports.disclosure import Figure, figure, protect
 
@@ -347,6 +348,43 @@ def organisation_barriers_latest(organisation: Organisation) -> set[str]:
         return set()
     findings = diagnose(latest.version.parsed, latest.answers, latest.scores)
     return {finding.rule.barrier for finding in findings}
+
+
+def organisation_facts(organisation: Organisation) -> list[tuple[str, str]]:
+    """The firm's latest submitted assessment in words: score, band and date, and the barriers
+    it diagnosed (for those who decide on the firm's applications)."""
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    latest = (
+        Response.objects.filter(organisation=organisation, status=ResponseStatus.SUBMITTED)
+        .select_related("version__instrument")
+        .order_by("-submitted_at")
+        .first()
+    )
+    if latest is None:
+        return [(_("Digital maturity"), _("not assessed yet"))]
+    definition = latest.version.parsed
+    band = next((b.label for b in definition.bands if b.code == latest.band), latest.band)
+    facts = [
+        (
+            _("Digital maturity"),
+            _("%(score)s of 100, band %(band)s, assessed on %(date)s (%(instrument)s)")
+            % {
+                "score": f"{latest.overall:.0f}",
+                "band": band,
+                "date": date_format(latest.submitted_at.date()),
+                "instrument": latest.version.instrument,
+            },
+        )
+    ]
+    barriers = sorted(organisation_barriers_latest(organisation))
+    if barriers:
+        labels = {t.code: t.label for t in vocabulary_terms(vocabulary="barriers")}
+        facts.append(
+            (_("Barriers diagnosed"), ", ".join(str(labels.get(code, code)) for code in barriers))
+        )
+    return facts
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,10 @@ ASSESSMENT_REPORT_PANELS = "assessment-report-panels"
 # The barriers a firm's latest submitted assessment diagnosed:
 # ``provider(organisation) -> set[str]`` of barrier term codes.
 ORGANISATION_BARRIERS = "organisation-barriers"
+# What other apps know about a firm, shown to those deciding on its application (its latest
+# maturity score, the barriers it diagnosed): ``provider(organisation) -> list[tuple[str, str]]``
+# of (label, value) in the active language.
+ORGANISATION_FACTS = "organisation-facts"
 # Sections added to a framework indicator's page, after the economies' values:
 # ``panel(indicator, request) -> str`` (HTML, or "" to add nothing).
 INDICATOR_PAGE_PANELS = "indicator-page-panels"

@@ -25,9 +25,11 @@ class ApplicationForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    # No decision is preselected: the manager chooses one.
     status = forms.ChoiceField(
         label=_("Decision"),
-        choices=[
+        choices=[("", _("Choose a decision"))]
+        + [
             (s, s.label)
             for s in (
                 ApplicationStatus.ACCEPTED,

@@ -11,7 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from d4sme.core.hooks import FIRM_PROGRAMMES_PAGE, PROGRAMME_PAGE_PANELS, hook_results
+from d4sme.core.hooks import (
+    FIRM_PROGRAMMES_PAGE,
+    ORGANISATION_FACTS,
+    PROGRAMME_PAGE_PANELS,
+    hook_results,
+)
 from d4sme.registry import selectors as registry_selectors
 
 from . import overlap, selectors, services
@@ -177,7 +182,9 @@ def programme_manage(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("The call is open."))
             return redirect("programmes:programme-manage", code=code)
-    applications: QuerySet[Application] = selectors.applications_to_manage(programme=programme)
+    applications: QuerySet[Application] = selectors.applications_to_manage(
+        programme=programme
+    ).select_related("organisation__economy")
     return render(
         request,
         "programmes/programme_manage.html",
@@ -185,13 +192,38 @@ def programme_manage(request: HttpRequest, code: str) -> HttpResponse:
             "programme": programme,
             "call_form": call_form,
             "calls": programme.calls.all(),
-            "applications": applications,
+            "applications": application_dossiers(programme, applications),
             "decision_form": DecisionForm(),
             "cohorts": selectors.cohorts_of(programme=programme),
             "cohort_form": CohortForm(prefix="cohort"),
             "accepted_waiting": applications.filter(status="accepted", participation__isnull=True),
         },
     )
+
+
+def application_dossiers(programme, applications) -> list[Application]:
+    """What a manager needs to decide on each application: the firm's profile, its eligibility
+    today rule by rule, what other apps know of it (its maturity score and barriers) and the
+    programmes it took part in before."""
+    applications = list(applications)
+    firms = [a.organisation for a in applications]
+    earlier: dict[int, list] = {}
+    for participation in selectors.participation_list(organisations=firms):
+        if participation.cohort.programme_id != programme.pk:
+            earlier.setdefault(participation.application.organisation_id, []).append(participation)
+    for application in applications:
+        application.dossier = {
+            "verdict": selectors.programme_eligibility(
+                programme=programme, organisation=application.organisation
+            ),
+            "facts": [
+                fact
+                for facts in hook_results(ORGANISATION_FACTS, application.organisation)
+                for fact in facts
+            ],
+            "earlier": earlier.get(application.organisation_id, []),
+        }
+    return applications
 
 
 @login_required
