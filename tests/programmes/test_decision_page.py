@@ -50,3 +50,22 @@ def test_no_decision_is_preselected_and_an_empty_one_is_refused(client, world, w
     )
     assert "Choose a decision and give a reason." in response.content.decode()
     assert Application.objects.get(pk=application.pk).status == "submitted"
+
+
+def test_lists_of_applications_and_assessments_are_dated(client, world, waiting):
+    client.force_login(world.user("sme_a"))
+    html = client.get(reverse("programmes:application-list")).content.decode()
+    assert "Applied on" in html and '<time datetime="' in html
+    version = Instrument.objects.get(pk="dma-sme").current_version()
+    done = take(world.user("sme_a"), world.org_a, version, random_answers(version.parsed, seed=6))
+    html = client.get(reverse("assessments:home")).content.decode()
+    assert "<time datetime=" in html and done.submitted_at.strftime("%Y") in html
+
+
+def test_a_manager_without_applications_of_their_own_is_not_shown_the_firms_empty_state(
+    client, world, waiting
+):
+    client.force_login(world.user("manager"))
+    html = client.get(reverse("programmes:application-list")).content.decode()
+    assert "See the programmes your firm is eligible for" not in html
+    assert "Applications to the programmes you manage" in html
