@@ -30,10 +30,21 @@ def _status_scale() -> dict:
 
 
 def heat_map(cells: list[dict], title: str) -> dict:
-    """Indicator by economy, coloured by progress status; cells: indicator, economy, status."""
+    """Indicator by economy, coloured by progress status; cells: indicator, economy, status
+    (and optionally indicator_name, latest, is_region). The region comes first, then the
+    economies by name; each indicator reads as its code and name."""
+    regions = {c["economy"] for c in cells if c.get("is_region")}
+    order = sorted(regions) + sorted(
+        {c["economy"] for c in cells} - regions, key=lambda name: name.casefold()
+    )
     values = [
         {
             "indicator": c["indicator"],
+            "label": (
+                f"{c['indicator']} {c['indicator_name']}"
+                if c.get("indicator_name")
+                else c["indicator"]
+            ),
             "economy": c["economy"],
             "status": str(Status(c["status"]).label),
             "latest": c.get("latest"),
@@ -42,7 +53,7 @@ def heat_map(cells: list[dict], title: str) -> dict:
     ]
     return chart_spec(
         title=title,
-        config={"axis": {"labelLimit": 220}},
+        config={"axis": {"labelLimit": 320}},
         data={"values": values},
         mark={"type": "rect", "stroke": "white"},
         encoding={
@@ -50,9 +61,10 @@ def heat_map(cells: list[dict], title: str) -> dict:
                 "field": "economy",
                 "type": "nominal",
                 "title": None,
+                "sort": order,
                 "axis": {"labelAngle": -45},
             },
-            "y": {"field": "indicator", "type": "nominal", "title": None, "sort": None},
+            "y": {"field": "label", "type": "nominal", "title": None, "sort": None},
             "color": {
                 "field": "status",
                 "type": "nominal",
@@ -60,7 +72,7 @@ def heat_map(cells: list[dict], title: str) -> dict:
                 "legend": {"orient": "bottom", "title": None, "columns": 3},
             },
             "tooltip": [
-                tooltip("indicator", "nominal", title=_("Indicator")),
+                tooltip("label", "nominal", title=_("Indicator")),
                 tooltip("economy", "nominal", title=_("Economy")),
                 tooltip("status", "nominal", title=_("Progress")),
                 tooltip("latest", "quantitative", title=_("Latest value")),

@@ -220,6 +220,19 @@ class Progress:
             }
         if self.status == Status.NOT_AVAILABLE:
             return gettext("%(status)s: %(reason)s.") % {"status": status, "reason": self.reason}
+        if self.method == "with_target" and self.ratio is not None and math.isinf(self.ratio):
+            return gettext(
+                "The target of %(target_value)s for %(target_year)s equals the base value, so "
+                "no growth was required and the ratio of observed to required growth is not "
+                "defined; the latest value, %(current_value)s in %(current_year)s, has moved "
+                "away from it: %(status)s."
+            ) % {
+                "target_value": format_number(self.target_value),
+                "target_year": self.target_year,
+                "current_value": format_number(self.current_value),
+                "current_year": self.current_year,
+                "status": status,
+            }
         if self.method == "with_target":
             return gettext(
                 "Observed growth %(observed)s a year against %(required)s required to reach "

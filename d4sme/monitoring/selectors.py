@@ -488,7 +488,9 @@ def dashboard_grid(
     cells = [
         {
             "indicator": r.indicator.code,
+            "indicator_name": r.indicator.name,
             "economy": names.get(r.economy, region_label()) if r.economy else region_label(),
+            "is_region": not r.economy,
             "status": r.result.status.value,
             "latest": r.latest[1] if r.latest else None,
         }

@@ -221,6 +221,9 @@ def test_required_growth_of_zero_is_deterioration():
     assert p.required_cagr == 0.0
     assert p.ratio == -math.inf
     assert p.status == Status.DETERIORATION and p.score == -5
+    # People read "not defined" and why, never "ratio −∞".
+    assert "∞" not in p.explanation and "not defined" in p.explanation
+    assert "equals the base value" in p.explanation
 
 
 # -- edge cases ------------------------------------------------------------------------------

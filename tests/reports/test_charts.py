@@ -91,5 +91,33 @@ def test_every_page_with_a_chart_loads_the_shared_bundle():
         if "data-vega-spec" in path.read_text(encoding="utf-8")
     ]
     assert len(pages) >= 5  # the assessment report and dashboard, three monitoring pages
+    templates = list(Path(d4sme.__file__).parent.glob("*/templates/**/*.html"))
+    loads = '{% include "reports/_chart_scripts.html" %}'
     for path in pages:
-        assert '{% include "reports/_chart_scripts.html" %}' in path.read_text(), path
+        if not path.name.startswith("_"):
+            assert loads in path.read_text(), path
+            continue
+        # A partial (its name starts with "_") is drawn by every page that includes it.
+        name = f"{path.parent.name}/{path.name}"
+        includers = [t for t in templates if f'include "{name}"' in t.read_text()]
+        assert includers, f"{path} is included by no page"
+        for includer in includers:
+            text = includer.read_text()
+            assert loads in text or "_pdf" in includer.name, (path, includer)
+
+
+def test_the_heat_map_puts_the_region_first_and_names_each_indicator():
+    cells = [
+        {
+            "indicator": "3.1.2",
+            "indicator_name": "SMEs using e-commerce",
+            "economy": economy,
+            "status": "moderate",
+            "is_region": economy == "Region",
+        }
+        for economy in ("Peru", "Region", "Korea", "chile")
+    ]
+    spec = monitoring_charts.heat_map(cells, "Progress")
+    assert spec["encoding"]["x"]["sort"] == ["Region", "chile", "Korea", "Peru"]
+    assert {v["label"] for v in spec["data"]["values"]} == {"3.1.2 SMEs using e-commerce"}
+    assert spec["encoding"]["y"]["field"] == "label"
