@@ -21,7 +21,7 @@ from d4sme.registry.selectors import (
     organisation_profiles,
 )
 
-from . import fit, recommend, suppliers, youth
+from . import fit, notifications, recommend, suppliers, youth
 from .models import (
     Candidate,
     JobApplication,
@@ -373,6 +373,7 @@ def youth_match_run(*, user: User, programme, mode: str = youth.STABLE) -> Match
             for c, j in enumerate(chosen.match.tolist())
             if j >= 0
         )
+        notifications.notify_job_matches(run)
     return run
 
 
@@ -525,6 +526,7 @@ def supplier_match_run(
             for edge, v in zip(edges, volume.tolist(), strict=True)
             if v > 0
         )
+        notifications.notify_supplier_pairs(run)
     return run
 
 

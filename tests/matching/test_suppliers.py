@@ -148,3 +148,20 @@ def test_only_large_firms_publish_needs_and_only_smes_offers(market):
         )
     with pytest.raises(PermissionDenied):
         services.supplier_match_run(user=market.users["sme_a"])
+
+
+def test_both_sides_are_told_by_e_mail_through_the_worker(
+    market, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.supplier_match_run(user=market.buyer_user, hhi_ceiling=10_000)
+    queued = DBTaskResult.objects.filter(task_path__endswith="email_send")
+    recipients = sorted(r.args_kwargs["kwargs"]["to"][0] for r in queued)
+    pairs = list(run.supplier_pairs.select_related("offer__supplier"))
+    expected = ["buyer@example.org"] * len(pairs)
+    emails = {firm: f"maker-{n}@example.org" for n, (_user, firm) in enumerate(market.smes)}
+    expected += [emails[p.offer.supplier] for p in pairs]
+    assert recipients == sorted(expected)
+    assert "Wheel-speed sensors" in queued.first().args_kwargs["kwargs"]["subject"]

@@ -164,3 +164,18 @@ def test_the_budget_is_never_exceeded_and_no_pair_blocks(seed, candidates, jobs,
     stable = youth.solve(instance)["stable"]
     assert blocking_pairs(instance.preferences(), stable.match) == []
     assert youth.solve(instance)["max-fit"].total_fit >= stable.total_fit - 1e-9
+
+
+def test_the_candidate_and_the_firm_are_told_by_e_mail(scheme, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    post = job(scheme, "Data clerk")
+    user, _c = candidate("young@example.org", date(date.today().year - 20, 1, 1))
+    services.job_apply(user=user, job=post)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.youth_match_run(user=scheme.users["manager"], programme=scheme.scheme)
+    queued = DBTaskResult.objects.filter(task_path__endswith="email_send")
+    assert sorted(r.args_kwargs["kwargs"]["to"][0] for r in queued) == [
+        "owner-a@example.org",
+        "young@example.org",
+    ]
