@@ -514,15 +514,6 @@ def applicant_profile_counts(
     }
 
 
-def applied_call_ids(*, organisation: Organisation, call_ids: Collection[int]) -> set[int]:
-    """Return the ids among ``call_ids`` of the calls the organisation applied to."""
-    return set(
-        Application.objects.filter(
-            organisation=organisation, call_id__in=list(call_ids)
-        ).values_list("call_id", flat=True)
-    )
-
-
 def programme_participants(*, programme: Programme) -> list[dict]:
     """Return one dict per participation in the programme's cohorts, by firm: the firm's id,
     the year it entered (its own start, else its cohort's, else the cohort's creation) and the
