@@ -107,6 +107,22 @@ NOT_AGGREGATES = {
     *("POST /api/v1/exchange/links", "POST /api/v1/exchange/frameworks"),
     *("exchange:peer-list", "exchange:federation-receive"),
     *("GET /api/v1/exchange/peers", "POST /api/v1/exchange/peers"),
+    # Asking for an evaluation's PDF brief shows no figure (the job's download is the PDF).
+    "evaluation:evaluation-brief-pdf",
+    # Matching: forms, runs and their results about named parties to those parties; a firm's
+    # recommendations (which count similar firms' uptake) are walked below.
+    *("matching:refresh", "matching:run-detail", "matching:youth", "matching:youth-run"),
+    *("matching:candidate-profile", "matching:candidate-detail", "matching:job-new"),
+    *("matching:job-detail", "matching:job-apply", "matching:job-match-decide"),
+    *("matching:suppliers", "matching:suppliers-run", "matching:need-new", "matching:offer-new"),
+    "matching:supplier-pair-decide",
+    *("GET /api/v1/matching/candidates/{pk}", "GET /api/v1/matching/jobs"),
+    *("GET /api/v1/matching/runs/{pk}", "GET /api/v1/matching/runs/{pk}/job-matches"),
+    *("GET /api/v1/matching/supplier-pairs", "POST /api/v1/matching/jobs"),
+    *("POST /api/v1/matching/jobs/{pk}/applications", "POST /api/v1/matching/runs/programmes"),
+    *("POST /api/v1/matching/supplier-needs", "POST /api/v1/matching/supplier-offers"),
+    *("POST /api/v1/matching/supplier-pairs/{pk}/decision", "POST /api/v1/matching/supplier-runs"),
+    "POST /api/v1/matching/youth-runs",
 }
 
 SMALL = {"TH": 1, "VN": 2, "PH": 3, "MY": 4}  # economies with groups of 1 to 4 firms
@@ -396,7 +412,45 @@ def _dashboard_check(html, world):
         check_cohort(html, world)
 
 
+def check_no_small_uptake(content: str, world) -> None:
+    for count in re.findall(r"(\d+) firms of your economy, sector and size applied", content):
+        assert int(count) >= 5, f"the uptake of {count} similar firms is shown"
+    for count in re.findall(r'"uptake"[^}]*?"count":\s*(\d+)', content):
+        assert int(count) == 0 or int(count) >= 5, f"the uptake of {count} firms is shown"
+
+
+def check_evaluation_counts(content: str, world) -> None:
+    for table in tables(content):
+        for row in table:
+            assert not small_counts(row[1:]), f"a count of fewer than 5 firms is shown: {row}"
+    for count in re.findall(r'"(?:participants|n_treated|n_control)\w*":\s*(\d+)', content):
+        assert int(count) == 0 or int(count) >= 5, f"a count of {count} firms is shown"
+
+
 WALKS: dict[str, Walk] = {
+    "evaluation:evaluation-detail": Walk(
+        "anonymous",
+        lambda w: [reverse("evaluation:evaluation-detail", args=[w.evaluation_public.pk])],
+        check_evaluation_counts,
+    ),
+    "evaluation:evaluation-brief": Walk(
+        "anonymous",
+        lambda w: [reverse("evaluation:evaluation-brief", args=[w.evaluation_public.pk])],
+        check_evaluation_counts,
+    ),
+    "GET /api/v1/evaluations/{pk}": Walk(
+        "anonymous",
+        lambda w: [f"/api/v1/evaluations/{w.evaluation_public.pk}"],
+        check_evaluation_counts,
+    ),
+    "matching:recommendations": Walk(
+        "sme_a", lambda w: [reverse("matching:recommendations")], check_no_small_uptake
+    ),
+    "GET /api/v1/matching/organisations/{pk}/programmes": Walk(
+        "sme_a",
+        lambda w: [f"/api/v1/matching/organisations/{w.org_a.pk}/programmes"],
+        check_no_small_uptake,
+    ),
     "assessments:dashboard": Walk(
         "admin",
         lambda w: [*_dashboard(w), _dashboard(w)[0] + f"&programme={w.programme.code}"],

@@ -119,7 +119,6 @@ def evaluation_brief(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "evaluation/brief.html", context)
 
 
-@aggregate
 @login_required
 @require_POST
 def evaluation_brief_pdf(request: HttpRequest, pk: int) -> HttpResponse:

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 from d4sme.core.api import Code, Error, RecordId
 from d4sme.registry.auth import AUTHENTICATED
 from d4sme.registry.selectors import membership_organisation_ids, organisation_list
+from d4sme.reports.disclosure import aggregate
 
 from . import selectors, services
 from .recommend import programme_recommendations
@@ -109,6 +110,7 @@ def _item(item) -> dict:
     auth=AUTHENTICATED,
     response={200: FirmRecommendationsOut, 401: Error, 404: Error},
 )
+@aggregate  # the uptake by similar firms, withheld under the minimum cell size
 def recommendations(request: HttpRequest, pk: RecordId):
     """Every running programme open to the firm's economy: eligible ones ranked, all explained."""
     firm = organisation_list(pks=[pk]).first()

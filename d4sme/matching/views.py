@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from d4sme.registry.selectors import organisation_list, organisations_of_user
+from d4sme.reports.disclosure import aggregate
 
 from . import selectors, services, youth
 from .forms import CandidateForm, JobForm, NeedForm, OfferForm, RunForm
@@ -23,6 +24,7 @@ def recommendations_page(request: HttpRequest) -> HttpResponse:
     return recommendations(request)
 
 
+@aggregate  # the uptake by similar firms, withheld under the minimum cell size
 @login_required
 @require_GET
 def recommendations(request: HttpRequest) -> HttpResponse:
