@@ -170,7 +170,34 @@ def similar_cases(case: Case, limit: int = 4) -> list[Case]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def cases_facing(barrier_codes: list[str], limit: int = 3) -> list[Case]:
-    """Published cases of peers who overcame the given barriers, the latest first."""
-    cases = published().filter(barriers__code__in=barrier_codes, barriers__vocabulary_id="barriers")
-    return list(cases.distinct().order_by("-published_at", "-id")[:limit])
+def cases_facing(
+    barrier_codes: list[str],
+    limit: int = 3,
+    *,
+    sector: str | None = None,
+    size_class: str | None = None,
+    economy: str | None = None,
+) -> list[Case]:
+    """Published cases of peers who overcame the given barriers: those sharing the most of them
+    first, then those of a firm like the one asking (same sector, then size class, then
+    economy), then the latest."""
+    from django.db.models import Case as Conditional
+    from django.db.models import Count, IntegerField, Value, When
+
+    def same(field: str, value: str | None):
+        if not value:
+            return Value(0)
+        return Conditional(When(**{field: value}, then=1), default=0, output_field=IntegerField())
+
+    cases = (
+        published()
+        .filter(barriers__code__in=barrier_codes, barriers__vocabulary_id="barriers")
+        .annotate(
+            shared=Count("barriers", distinct=True),
+            same_sector=same("isic_section", sector),
+            same_size=same("size_class", size_class),
+            same_economy=same("economy_id", economy),
+        )
+    )
+    order = ("-shared", "-same_sector", "-same_size", "-same_economy", "-published_at", "-id")
+    return list(cases.order_by(*order)[:limit])

@@ -17,10 +17,11 @@ class MatchingConfig(AppConfig):
         from d4sme.core.menu import MenuEntry, menu_register
 
         from . import rules  # noqa: F401  (registers the permissions)
-        from .panels import home_recommendations, report_recommendations
+        from .panels import home_recommendations, peer_cases, report_recommendations
         from .views import recommendations_page
 
         hook_register(ASSESSMENT_REPORT_PANELS, report_recommendations)
+        hook_register(ASSESSMENT_REPORT_PANELS, peer_cases)
         hook_register(HOME_PANELS, home_recommendations)
         hook_register(FIRM_PROGRAMMES_PAGE, recommendations_page)
         menu_register(

@@ -34,3 +34,26 @@ def report_recommendations(report, request) -> str:
         {"found": found, "size": PANEL_SIZE, "heading_id": "recommended-report"},
         request=request,
     )
+
+
+def peer_cases(report, request) -> str:
+    """Published cases of firms like the assessed one that overcame the barriers its assessment
+    found: most barriers shared first, then the same sector, size class and economy."""
+    from d4sme.casestudies.selectors import cases_facing
+
+    firm = report.response.organisation
+    codes = sorted({f.rule.barrier for f in report.findings if f.rule.barrier})
+    cases = (
+        cases_facing(
+            codes,
+            limit=3,
+            sector=firm.isic_section,
+            size_class=firm.size_class,
+            economy=firm.economy_id,
+        )
+        if codes
+        else []
+    )
+    if not cases:
+        return ""
+    return render_to_string("matching/_peer_cases.html", {"cases": cases}, request=request)
