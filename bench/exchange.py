@@ -28,7 +28,9 @@ from pathlib import Path
 from harness import DATABASES, run_on_databases
 
 ROOT = Path(__file__).resolve().parent.parent
-TSV = ROOT.parent / "shared" / "data" / "eurostat-isoc-cicce-use" / "estat_isoc_cicce_use.tsv.gz"
+TSV = (
+    ROOT / "tests" / "exchange" / "data" / "eurostat-isoc-cicce-use" / "estat_isoc_cicce_use.tsv.gz"
+)
 
 
 def pandas_read(path: Path) -> int:

@@ -9,7 +9,8 @@ from d4sme.registry.services import membership_grant
 from d4sme.reports.services import import_job_run
 from tests.conftest import make_user
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+# The statistical offices' files, as published (each folder's SOURCE.md says where from).
+DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The four Eurostat data sets and the SDMX messages of ../shared/data import with the values,
+"""The four Eurostat data sets and the SDMX messages of tests/exchange/data import with the values,
 flags and missing cells their files state, whole or not at all."""
 
 import pytest

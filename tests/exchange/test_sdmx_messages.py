@@ -1,4 +1,4 @@
-"""SDMX messages of several offices (../shared/data/sdmx) import with the values they hold;
+"""SDMX messages of several offices (tests/exchange/data/sdmx) import with the values they hold;
 a message that needs its structure says how to give it."""
 
 import pytest
