@@ -54,6 +54,7 @@ def event_study(estimates) -> dict | None:
     y_title = _("Effect on the outcome")
     x_title = _("Years since entry")
     return chart_spec(
+        # xgettext:no-python-format
         title=_("Effect by years since entry, with 95% intervals"),
         width=420,
         height=240,

@@ -219,7 +219,9 @@ class EffectEstimate(models.Model):
     e = models.IntegerField(_("years since entry"), null=True)
     estimate = models.FloatField(_("estimate"))
     se = models.FloatField(_("standard error"), null=True)
+    # xgettext:no-python-format
     ci_low = models.FloatField(_("95% interval, low"), null=True)
+    # xgettext:no-python-format
     ci_high = models.FloatField(_("95% interval, high"), null=True)
     n_treated = models.PositiveIntegerField(_("participants"), null=True)
     n_control = models.PositiveIntegerField(_("comparison firms"), null=True)
