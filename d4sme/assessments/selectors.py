@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -353,9 +354,6 @@ def organisation_barriers_latest(organisation: Organisation) -> set[str]:
 def organisation_facts(organisation: Organisation) -> list[tuple[str, str]]:
     """The firm's latest submitted assessment in words: score, band and date, and the barriers
     it diagnosed (for those who decide on the firm's applications)."""
-    from django.utils.formats import date_format
-    from django.utils.translation import gettext as _
-
     latest = (
         Response.objects.filter(organisation=organisation, status=ResponseStatus.SUBMITTED)
         .select_related("version__instrument")

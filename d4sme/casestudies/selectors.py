@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Case as Conditional
+from django.db.models import Count, IntegerField, Max, Q, QuerySet, Value, When
 from django.utils.translation import get_language
 
 from d4sme.registry.selectors import term_list
@@ -181,8 +182,6 @@ def cases_facing(
     """Published cases of peers who overcame the given barriers: those sharing the most of them
     first, then those of a firm like the one asking (same sector, then size class, then
     economy), then the latest."""
-    from django.db.models import Case as Conditional
-    from django.db.models import Count, IntegerField, Value, When
 
     def same(field: str, value: str | None):
         if not value:
